@@ -1,0 +1,241 @@
+package dev.logbuf.archive;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The archive directory as the writer sees it: the lock that keeps a second writer out, recovery of the
+ * last segment at open, and creation of new segments.
+ *
+ * <p>A new segment is written under a temporary name, forced when creation must be durable, and renamed
+ * atomically to its final name (then the directory is forced), so a segment file with a final name always
+ * has a whole header, even after a crash.
+ */
+final class SegmentFiles {
+
+    /** What recovery found: the segment to continue, where to continue and what was cut. */
+    record Recovered(FileChannel channel, Path path, long firstSequence, long nextSequence, long length,
+                     ArchiveProblem tornTail) {
+    }
+
+    private final Path directory;
+    private final boolean durable;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+
+    private SegmentFiles(Path directory, boolean durable, FileChannel lockChannel, FileLock lock) {
+        this.directory = directory;
+        this.durable = durable;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+    }
+
+    /** Creates the directory when missing, checks it and takes its writer lock. */
+    static SegmentFiles lock(Path directory, boolean durable) {
+        if (Files.exists(directory) && !Files.isDirectory(directory)) {
+            throw new ArchiveException(directory, "archive directory " + directory + " is not a directory");
+        }
+        try {
+            Files.createDirectories(directory);
+        } catch (FileAlreadyExistsException e) {
+            throw new ArchiveException(directory, "cannot create archive directory " + directory + ": "
+                    + e.getFile() + " exists and is not a directory", e);
+        } catch (IOException e) {
+            throw new ArchiveException(directory, "cannot create archive directory " + directory + ": " + e, e);
+        }
+        if (!Files.isWritable(directory)) {
+            throw new ArchiveException(directory, "archive directory " + directory + " is not writable");
+        }
+        Path lockFile = directory.resolve(SegmentFormat.LOCK_FILE_NAME);
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        } catch (AccessDeniedException e) {
+            throw new ArchiveException(directory, "archive directory " + directory + " is not writable: " + e, e);
+        } catch (IOException e) {
+            throw new ArchiveException(lockFile, "cannot open the archive lock " + lockFile + ": " + e, e);
+        }
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw new ArchiveException(lockFile, "cannot lock " + lockFile + ": " + e, e);
+        }
+        if (lock == null) {
+            closeQuietly(channel);
+            throw new ArchiveException(directory, "archive directory " + directory
+                    + " is already being written by another ArchiveWriter (it holds " + lockFile + ")");
+        }
+        return new SegmentFiles(directory, durable, channel, lock);
+    }
+
+    /**
+     * Finds where the archive continues: deletes leftover temporary segments, registers the sealed segments
+     * with retention, truncates a torn tail of the last segment and opens it for appending (or creates the
+     * first segment of an empty archive).
+     *
+     * @throws ArchiveFormatException when the last segment is not a segment or its header is damaged
+     */
+    Recovered recover(SegmentRetention retention, ArchiveListener listener, long nowMillis) {
+        deleteLeftoverTemporaries();
+        List<Path> segments = ArchiveReader.listSegments(directory);
+        for (Path sealed : segments.subList(0, Math.max(0, segments.size() - 1))) {
+            retention.addSealed(sealed, lastModifiedMillis(sealed));
+        }
+        if (segments.isEmpty()) {
+            Path first = create(0, nowMillis);
+            listener.onSegmentCreated(first);
+            return new Recovered(openForAppend(first, SegmentFormat.HEADER_LENGTH), first, 0, 0,
+                    SegmentFormat.HEADER_LENGTH, null);
+        }
+        Path last = segments.get(segments.size() - 1);
+        long firstSequence = SegmentFormat.firstSequenceOf(last);
+        ByteBuffer content = ArchiveReader.readSegment(last);
+        if (content.limit() < SegmentFormat.HEADER_LENGTH && (content.limit() < 4 || SegmentFormat.hasMagic(content))) {
+            // cut inside its header: never holds a record, start it again
+            ArchiveProblem cut = new ArchiveProblem(ArchiveProblem.Kind.TORN_TAIL, last, 0, content.limit(),
+                    "segment shorter than its header; recreated");
+            delete(last);
+            create(firstSequence, nowMillis);
+            listener.onTornTailTruncated(cut);
+            return new Recovered(openForAppend(last, SegmentFormat.HEADER_LENGTH), last, firstSequence,
+                    firstSequence, SegmentFormat.HEADER_LENGTH, cut);
+        }
+        if (!SegmentFormat.hasMagic(content)) {
+            throw new ArchiveFormatException(last, last + " is not a logbuf archive segment (it does not start with"
+                    + " the magic \"LBAR\"); move it out of " + directory + " before archiving there");
+        }
+        String headerProblem = SegmentFormat.headerProblem(content, firstSequence);
+        if (headerProblem != null) {
+            throw new ArchiveFormatException(last, "the header of segment " + last + " is damaged (" + headerProblem
+                    + "); the writer does not append to it: check it with ArchiveTool verify, then move it away");
+        }
+        SegmentScanner scanner = new SegmentScanner(last, content, true, firstSequence - 1, problem -> {
+        });
+        while (scanner.advance()) {
+            // find the last whole valid record
+        }
+        ArchiveProblem tornTail = scanner.tornTail();
+        long length = tornTail == null ? content.limit() : tornTail.offset();
+        FileChannel channel = openForAppend(last, length);
+        if (tornTail != null) {
+            try {
+                channel.truncate(length);
+                channel.force(false);
+            } catch (IOException e) {
+                closeQuietly(channel);
+                throw new ArchiveException(last, "cannot truncate the torn tail of " + last + " to " + length
+                        + " bytes: " + e, e);
+            }
+            listener.onTornTailTruncated(tornTail);
+        }
+        return new Recovered(channel, last, firstSequence, scanner.lastSequence() + 1, length, tornTail);
+    }
+
+    /** Creates the segment whose first record has {@code firstSequence}; its name sorts after all earlier ones. */
+    Path create(long firstSequence, long createdMillis) {
+        Path segment = directory.resolve(SegmentFormat.segmentName(firstSequence));
+        Path temporary = directory.resolve(segment.getFileName() + ".tmp");
+        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            ByteBuffer header = SegmentFormat.encodeHeader(firstSequence, createdMillis);
+            while (header.hasRemaining()) {
+                channel.write(header);
+            }
+            if (durable) {
+                channel.force(true);
+            }
+        } catch (IOException e) {
+            throw new ArchiveException(temporary, "cannot create segment " + temporary + ": " + e, e);
+        }
+        try {
+            Files.move(temporary, segment, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new ArchiveException(segment, "cannot rename " + temporary + " to " + segment + ": " + e, e);
+        }
+        if (durable) {
+            forceDirectory();
+        }
+        return segment;
+    }
+
+    /** Opens a segment for writing at {@code position} (its length, or where a torn tail starts). */
+    FileChannel openForAppend(Path segment, long position) {
+        try {
+            FileChannel channel = FileChannel.open(segment, StandardOpenOption.WRITE);
+            channel.position(position);
+            return channel;
+        } catch (IOException e) {
+            throw new ArchiveException(segment, "cannot open segment " + segment + " for writing: " + e, e);
+        }
+    }
+
+    /** Releases the directory lock. */
+    void close() {
+        try {
+            lock.release();
+        } catch (IOException e) {
+            // the lock goes away with its channel anyway
+        } finally {
+            closeQuietly(lockChannel);
+        }
+    }
+
+    private void deleteLeftoverTemporaries() {
+        try (Stream<Path> files = Files.list(directory)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                if (file.getFileName().toString().endsWith(SegmentFormat.TEMP_SUFFIX)) {
+                    delete(file);
+                }
+            }
+        } catch (IOException e) {
+            throw new ArchiveException(directory, "cannot list archive directory " + directory + ": " + e, e);
+        }
+    }
+
+    private void delete(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new ArchiveException(file, "cannot delete " + file + ": " + e, e);
+        }
+    }
+
+    private void forceDirectory() {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            // some platforms (Windows) cannot open or force a directory; the rename is still atomic there
+        }
+    }
+
+    private static long lastModifiedMillis(Path file) {
+        try {
+            return Files.getLastModifiedTime(file).toMillis();
+        } catch (IOException e) {
+            throw new ArchiveException(file, "cannot read the modification time of " + file + ": " + e, e);
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // nothing more to release
+        }
+    }
+}
