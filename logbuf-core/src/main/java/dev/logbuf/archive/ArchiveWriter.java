@@ -205,14 +205,20 @@ public final class ArchiveWriter implements RecordHandler, AutoCloseable {
         }
     }
 
-    /** Flushes ({@link #flush()}) and closes the segment and the directory lock. A second call does nothing. */
+    /**
+     * Writes the buffered records, forces them to the device unless the policy is {@link FlushPolicy#NONE},
+     * and closes the segment and the directory lock. A second call does nothing.
+     */
     @Override
     public void close() {
         if (closed) {
             return;
         }
         try {
-            flush();
+            writeBatch();
+            if (unforced && flushPolicy != FlushPolicy.NONE) {
+                force();
+            }
         } finally {
             closed = true;
             try {

@@ -7,7 +7,10 @@ package dev.logbuf.archive;
  * or kernel crash (a killed JVM loses nothing that reached the operating system).
  */
 public enum FlushPolicy {
-    /** Never force while running; the operating system writes back when it likes. Close still forces. */
+    /**
+     * Never force, not even at close; the operating system writes back when it likes (records survive a
+     * killed JVM, not a power loss). {@link ArchiveWriter#flush()} still forces on demand.
+     */
     NONE,
     /** Force at every {@link ArchiveWriter#endBatch()} that wrote something: each drained batch is durable. */
     BATCH,

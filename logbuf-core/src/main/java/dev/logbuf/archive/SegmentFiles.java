@@ -135,7 +135,9 @@ final class SegmentFiles {
         if (tornTail != null) {
             try {
                 channel.truncate(length);
-                channel.force(false);
+                if (durable) {
+                    channel.force(false);
+                }
             } catch (IOException e) {
                 closeQuietly(channel);
                 throw new ArchiveException(last, "cannot truncate the torn tail of " + last + " to " + length
