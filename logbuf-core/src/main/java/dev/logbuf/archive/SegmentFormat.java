@@ -15,8 +15,8 @@ import java.util.zip.CRC32C;
  *   4  4  format version (1)
  *   8  8  sequence of the segment's first record
  *  16  8  creation time, epoch milliseconds
- *  24  4  CRC-32C of bytes 0..23
- *  28  4  reserved, zero
+ *  24  4  reserved, zero
+ *  28  4  CRC-32C of bytes 0..27
  * record frame (16-byte frame header + payload), frames follow each other without padding
  *   0  4  CRC-32C of bytes 4 .. 16+length (length, sequence and payload)
  *   4  4  payload length in bytes (0 .. 2^31-17)
@@ -34,7 +34,7 @@ final class SegmentFormat {
     static final int HEADER_VERSION_OFFSET = 4;
     static final int HEADER_FIRST_SEQUENCE_OFFSET = 8;
     static final int HEADER_CREATED_OFFSET = 16;
-    static final int HEADER_CRC_OFFSET = 24;
+    static final int HEADER_CRC_OFFSET = 28;
     /** Bytes covered by the header checksum: everything before it. */
     static final int HEADER_CHECKSUMMED_LENGTH = HEADER_CRC_OFFSET;
 

@@ -1,0 +1,185 @@
+package dev.logbuf.archive;
+
+import static dev.logbuf.archive.ArchiveFixtures.appendRange;
+import static dev.logbuf.archive.ArchiveFixtures.expected;
+import static dev.logbuf.archive.ArchiveFixtures.readAll;
+import static dev.logbuf.archive.ArchiveFixtures.segments;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.logbuf.archive.ArchiveFixtures.Contents;
+import dev.logbuf.archive.ArchiveFixtures.Read;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One flipped bit anywhere in any segment: {@code verify} must fail and name the segment and an offset
+ * range covering the bit, and the reader must return every other record and never the damaged one.
+ */
+class ArchiveCorruptionTest {
+
+    private static final int RECORDS = 200;
+    private static final int FLIPS = 600;
+
+    @TempDir
+    Path dir;
+
+    /** Frame start offsets and sequences per segment, from a clean read. */
+    private record Frame(Path segment, long start, long end, long sequence) {
+    }
+
+    @Test
+    void aBitFlippedAnywhereFailsVerifyAtItsPlaceAndOnlyItsRecordIsLost() throws IOException {
+        try (ArchiveWriter writer = ArchiveWriter.builder(dir).segmentSize(2048).open()) {
+            appendRange(writer, 0, RECORDS, 9);
+        }
+        List<Path> segments = segments(dir);
+        assertThat(segments).hasSizeGreaterThan(3);
+        List<Frame> frames = new ArrayList<>();
+        for (ArchiveRecord record : ArchiveReader.open(dir)) {
+            frames.add(new Frame(record.segment(), record.position(), record.position() + 16 + record.length(),
+                    record.sequence()));
+        }
+        List<Read> all = expected(0, RECORDS);
+
+        Random random = new Random(6L);
+        int headerFlips = 0;
+        for (int i = 0; i < FLIPS; i++) {
+            Path segment = segments.get(random.nextInt(segments.size()));
+            byte[] bytes = Files.readAllBytes(segment);
+            int position = i % 10 == 0 ? random.nextInt(32) : random.nextInt(bytes.length);
+            int bit = random.nextInt(8);
+            flip(segment, bytes, position, bit);
+            try {
+                Frame damaged = frames.stream()
+                        .filter(f -> f.segment().equals(segment) && f.start() <= position && position < f.end())
+                        .findFirst().orElse(null);
+                if (damaged == null) {
+                    headerFlips++;
+                }
+                String where = "bit " + bit + " of byte " + position + " in " + segment.getFileName();
+
+                ByteArrayOutputStream err = new ByteArrayOutputStream();
+                int status = ArchiveTool.run(new String[] {"verify", dir.toString()}, new PrintStream(
+                        new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
+                assertThat(status).as(where).isEqualTo(1);
+                assertThat(err.toString(StandardCharsets.UTF_8)).as(where).contains(segment.toString());
+
+                Contents contents = readAll(dir);
+                List<ArchiveProblem> reported = new ArrayList<>(contents.problems());
+                if (contents.tornTail() != null) {
+                    reported.add(contents.tornTail());
+                }
+                assertThat(reported).as(where).anySatisfy(problem -> {
+                    assertThat(problem.segment()).isEqualTo(segment);
+                    assertThat(problem.offset()).isLessThanOrEqualTo(position);
+                    assertThat(problem.offset() + problem.length()).isGreaterThan(position);
+                    assertThat(err.toString(StandardCharsets.UTF_8)).contains("offset " + problem.offset());
+                });
+                List<Read> expected = new ArrayList<>(all);
+                if (damaged != null) {
+                    expected.remove((int) damaged.sequence());
+                }
+                assertThat(contents.records()).as(where).containsExactlyElementsOf(expected);
+            } finally {
+                flip(segment, bytes, position, bit);
+            }
+        }
+        assertThat(headerFlips).isGreaterThan(FLIPS / 20);
+        assertThat(readAll(dir).records()).containsExactlyElementsOf(all);
+    }
+
+    @Test
+    void aDamagedRecordInTheMiddleOfTheLastSegmentIsReportedNotMistakenForATornTail() throws IOException {
+        try (ArchiveWriter writer = ArchiveWriter.open(dir)) {
+            appendRange(writer, 0, 20, 20);
+        }
+        ArchiveRecord fifth = recordAt(4);
+        Path segment = fifth.segment();
+        byte[] bytes = Files.readAllBytes(segment);
+        flip(segment, bytes, (int) fifth.position() + 20, 3);
+
+        Contents contents = readAll(dir);
+        assertThat(contents.tornTail()).isNull();
+        assertThat(contents.problems()).extracting(ArchiveProblem::kind)
+                .containsExactly(ArchiveProblem.Kind.CORRUPT_RECORDS, ArchiveProblem.Kind.MISSING_RECORDS);
+        assertThat(contents.problems().get(0).offset()).isEqualTo(fifth.position());
+        assertThat(contents.problems().get(0).message()).contains(segment.toString(), "offset " + fifth.position(),
+                "checksum mismatch");
+        assertThat(contents.problems().get(1).message()).contains("records 4..4 are missing");
+        assertThat(contents.sequences()).doesNotContain(4L).hasSize(19);
+
+        // the writer keeps the valid records after the damage and appends after them
+        try (ArchiveWriter writer = ArchiveWriter.open(dir)) {
+            assertThat(writer.recoveredTornTail()).isEmpty();
+            assertThat(writer.nextSequence()).isEqualTo(20);
+            appendRange(writer, 20, 25, 5);
+        }
+        assertThat(readAll(dir).sequences()).doesNotContain(4L).hasSize(24).last().isEqualTo(24L);
+    }
+
+    @Test
+    void aLostSegmentInTheMiddleIsReportedAsMissingRecords() throws IOException {
+        try (ArchiveWriter writer = ArchiveWriter.builder(dir).segmentSize(1024).open()) {
+            appendRange(writer, 0, 100, 10);
+        }
+        Path lost = segments(dir).get(2);
+        long firstLost = SegmentFormat.firstSequenceOf(lost);
+        long firstAfter = SegmentFormat.firstSequenceOf(segments(dir).get(3));
+        Files.delete(lost);
+
+        Contents contents = readAll(dir);
+        assertThat(contents.problems()).singleElement().satisfies(problem -> {
+            assertThat(problem.kind()).isEqualTo(ArchiveProblem.Kind.MISSING_RECORDS);
+            assertThat(problem.message()).contains("records " + firstLost + ".." + (firstAfter - 1) + " are missing");
+        });
+        assertThat(contents.records()).hasSize(100 - (int) (firstAfter - firstLost));
+    }
+
+    @Test
+    void aDuplicatedSegmentIsReportedAndItsRecordsAreNotReturnedTwice() throws IOException {
+        try (ArchiveWriter writer = ArchiveWriter.builder(dir).segmentSize(1024).open()) {
+            appendRange(writer, 0, 100, 10);
+        }
+        Path second = segments(dir).get(1);
+        long first = SegmentFormat.firstSequenceOf(second);
+        // a copy under a later name: valid records whose sequences were already read
+        Path copy = dir.resolve(SegmentFormat.segmentName(first + 1));
+        byte[] bytes = Files.readAllBytes(second);
+        Files.write(copy, bytes);
+
+        Contents contents = readAll(dir);
+        assertThat(contents.records()).containsExactlyElementsOf(expected(0, 100));
+        assertThat(contents.problems()).extracting(ArchiveProblem::kind)
+                .contains(ArchiveProblem.Kind.CORRUPT_HEADER, ArchiveProblem.Kind.OUT_OF_ORDER);
+    }
+
+    private ArchiveRecord recordAt(long sequence) {
+        for (ArchiveRecord record : ArchiveReader.open(dir)) {
+            if (record.sequence() == sequence) {
+                return record;
+            }
+        }
+        throw new AssertionError("no record " + sequence);
+    }
+
+    private static void flip(Path segment, byte[] bytes, int position, int bit) throws IOException {
+        bytes[position] ^= (byte) (1 << bit);
+        Files.write(segment, bytes);
+    }
+
+    static long countFiles(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.count();
+        }
+    }
+}
