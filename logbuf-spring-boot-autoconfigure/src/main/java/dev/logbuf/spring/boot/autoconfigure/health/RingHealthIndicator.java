@@ -1,0 +1,67 @@
+package dev.logbuf.spring.boot.autoconfigure.health;
+
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import dev.logbuf.BlockedClaim;
+import dev.logbuf.spring.boot.autoconfigure.LogbufRing;
+
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+
+/**
+ * Health of one ring ({@code /actuator/health/logbuf/<name>}): {@code DOWN} while
+ * the record at the head has stayed claimed for at least the ring's
+ * {@code stall-timeout}, or while its drain loop is not running although the
+ * application is; {@code UP} otherwise, again by itself once the claim is
+ * committed or aborted or the loop is started.
+ *
+ * <p>Details always: {@code type}, {@code capacity}, {@code usedBytes},
+ * {@code producerPosition}, {@code consumerPosition}, {@code drainRunning}; when
+ * stalled also {@code stalledForMs}, {@code stalledAtPosition} and, where the
+ * ring knows it, {@code claimantThread}.
+ */
+public class RingHealthIndicator implements HealthIndicator {
+
+    private final LogbufRing ring;
+
+    private final BooleanSupplier applicationRunning;
+
+    /**
+     * @param ring               the ring
+     * @param applicationRunning whether the application context is running (a
+     *                           drain loop that is not running counts as DOWN only then)
+     */
+    public RingHealthIndicator(LogbufRing ring, BooleanSupplier applicationRunning) {
+        this.ring = ring;
+        this.applicationRunning = applicationRunning;
+    }
+
+    @Override
+    public Health health() {
+        boolean drainRunning = this.ring.drainRunning();
+        Health.Builder builder = Health.up()
+            .withDetail("type", this.ring.type().name().toLowerCase(Locale.ROOT))
+            .withDetail("capacity", this.ring.capacity())
+            .withDetail("usedBytes", this.ring.usedBytes())
+            .withDetail("producerPosition", this.ring.producerPosition())
+            .withDetail("consumerPosition", this.ring.consumerPosition())
+            .withDetail("drainRunning", drainRunning);
+        Optional<BlockedClaim> stalled = this.ring.stalledClaim();
+        if (stalled.isPresent()) {
+            BlockedClaim claim = stalled.get();
+            builder.down()
+                .withDetail("stalledForMs", TimeUnit.NANOSECONDS.toMillis(claim.blockedForNanos()))
+                .withDetail("stalledAtPosition", claim.position());
+            if (claim.claimantThreadName() != null) {
+                builder.withDetail("claimantThread", claim.claimantThreadName());
+            }
+        }
+        if (this.ring.drainEnabled() && !drainRunning && this.applicationRunning.getAsBoolean()) {
+            builder.down();
+        }
+        return builder.build();
+    }
+}

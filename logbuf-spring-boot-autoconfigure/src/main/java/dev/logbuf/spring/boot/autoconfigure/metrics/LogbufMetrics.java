@@ -1,0 +1,90 @@
+package dev.logbuf.spring.boot.autoconfigure.metrics;
+
+import java.util.Locale;
+
+import dev.logbuf.spring.boot.autoconfigure.LogbufRing;
+import dev.logbuf.spring.boot.autoconfigure.LogbufRings;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.BaseUnits;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+/**
+ * Binds the meters of every ring, tagged {@code ring} (its name) and {@code type}
+ * ({@code spsc} or {@code mpsc}). Every meter reads state the ring keeps anyway,
+ * at scrape time: nothing here adds work to a producer or the drain loop.
+ * <ul>
+ * <li>{@code logbuf.ring.capacity} gauge, bytes: the data capacity.</li>
+ * <li>{@code logbuf.ring.used} gauge, bytes: between consumer and producer position
+ * (undrained records and claims in progress, headers and padding included).</li>
+ * <li>{@code logbuf.bytes.consumed} function counter, bytes: released by the
+ * consumer (the consumer position), headers and padding included.</li>
+ * <li>{@code logbuf.records.consumed} function counter: records handed to the
+ * handler by the drain loop (rings with a drain loop only).</li>
+ * <li>{@code logbuf.claims.rejected} counter: claims and offers on the Producer
+ * bean that found the ring full.</li>
+ * <li>{@code logbuf.drain.errors} counter: handler calls that threw (rings with a
+ * drain loop only).</li>
+ * <li>{@code logbuf.ring.stalled} gauge, seconds: how long the record at the head
+ * has been claimed once that reaches {@code stall-timeout}; 0 otherwise.</li>
+ * </ul>
+ */
+public class LogbufMetrics implements MeterBinder {
+
+    private final LogbufRings rings;
+
+    public LogbufMetrics(LogbufRings rings) {
+        this.rings = rings;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        for (LogbufRing ring : this.rings.asMap().values()) {
+            bindTo(registry, ring);
+        }
+    }
+
+    private void bindTo(MeterRegistry registry, LogbufRing ring) {
+        Tags tags = Tags.of("ring", ring.name(), "type", ring.type().name().toLowerCase(Locale.ROOT));
+        Gauge.builder("logbuf.ring.capacity", ring, LogbufRing::capacity)
+            .tags(tags)
+            .baseUnit(BaseUnits.BYTES)
+            .description("Data capacity of the ring")
+            .register(registry);
+        Gauge.builder("logbuf.ring.used", ring, LogbufRing::usedBytes)
+            .tags(tags)
+            .baseUnit(BaseUnits.BYTES)
+            .description("Bytes between consumer and producer position: records not yet drained and claims in progress")
+            .register(registry);
+        FunctionCounter.builder("logbuf.bytes.consumed", ring, LogbufRing::consumerPosition)
+            .tags(tags)
+            .baseUnit(BaseUnits.BYTES)
+            .description("Bytes released by the consumer, record headers and padding included")
+            .register(registry);
+        FunctionCounter.builder("logbuf.claims.rejected", ring, LogbufRing::claimsRejected)
+            .tags(tags)
+            .description("Claims and offers that found the ring full")
+            .register(registry);
+        if (ring.drainEnabled()) {
+            FunctionCounter.builder("logbuf.records.consumed", ring, LogbufRing::recordsConsumed)
+                .tags(tags)
+                .description("Records handed to the handler by the drain loop")
+                .register(registry);
+            FunctionCounter.builder("logbuf.drain.errors", ring, LogbufRing::drainErrors)
+                .tags(tags)
+                .description("Handler calls that threw")
+                .register(registry);
+        }
+        Gauge.builder("logbuf.ring.stalled", ring, LogbufMetrics::stalledSeconds)
+            .tags(tags)
+            .baseUnit("seconds")
+            .description("How long the record at the head has been claimed once that exceeds stall-timeout, else 0")
+            .register(registry);
+    }
+
+    private static double stalledSeconds(LogbufRing ring) {
+        return ring.stalledClaim().map((claim) -> claim.blockedForNanos() / 1e9).orElse(0.0);
+    }
+}
