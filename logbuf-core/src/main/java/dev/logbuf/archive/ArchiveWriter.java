@@ -7,6 +7,7 @@ import static dev.logbuf.archive.SegmentFormat.FRAME_LENGTH_OFFSET;
 import static dev.logbuf.archive.SegmentFormat.FRAME_SEQUENCE_OFFSET;
 import static dev.logbuf.archive.SegmentFormat.HEADER_LENGTH;
 
+import dev.logbuf.Consumer;
 import dev.logbuf.RecordHandler;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -103,7 +104,7 @@ public final class ArchiveWriter implements RecordHandler, AutoCloseable {
         this.retention = new SegmentRetention(settings.maxSegments(), settings.maxAge());
         this.batch = ByteBuffer.allocateDirect(settings.writeBufferSize()).order(ByteOrder.LITTLE_ENDIAN);
         this.crcView = batch.duplicate();
-        this.files = SegmentFiles.lock(directory, flushPolicy != FlushPolicy.NONE);
+        this.files = SegmentFiles.lock(directory, flushPolicy != FlushPolicy.NONE, settings.channelOpener());
         try {
             SegmentFiles.Recovered recovered = files.recover(retention, listener, clock.millis());
             this.recoveredTornTail = recovered.tornTail();
@@ -194,6 +195,29 @@ public final class ArchiveWriter implements RecordHandler, AutoCloseable {
             retention.apply(now, listener, this::retentionFailed);
             segmentCount = retention.segmentCount();
         }
+    }
+
+    /**
+     * One step of a drain loop: {@code consumer.drain(this, limit)} followed by {@link #endBatch()}, also
+     * when nothing was drained (so {@link FlushPolicy#INTERVAL} and age retention make progress).
+     *
+     * @return the number of records drained
+     * @throws ArchiveException when writing or forcing failed (the drained records are consumed either way)
+     */
+    public int drain(Consumer consumer, int limit) {
+        int drained;
+        try {
+            drained = consumer.drain(this, limit);
+        } catch (RuntimeException e) {
+            try {
+                endBatch(); // the records before the failing one were consumed: write them
+            } catch (RuntimeException alsoFailed) {
+                e.addSuppressed(alsoFailed);
+            }
+            throw e;
+        }
+        endBatch();
+        return drained;
     }
 
     /** Writes the buffered records and forces everything written to the device, whatever the policy. */

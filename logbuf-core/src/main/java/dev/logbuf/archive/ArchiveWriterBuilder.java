@@ -39,6 +39,7 @@ public final class ArchiveWriterBuilder {
     private int writeBufferSize = DEFAULT_WRITE_BUFFER_SIZE;
     private ArchiveListener listener = ArchiveListener.NONE;
     private Clock clock = Clock.systemUTC();
+    private SegmentFiles.ChannelOpener channelOpener = SegmentFiles.ChannelOpener.DEFAULT;
 
     ArchiveWriterBuilder(Path directory) {
         this.directory = Objects.requireNonNull(directory, "directory");
@@ -129,6 +130,16 @@ public final class ArchiveWriterBuilder {
      */
     public ArchiveWriter open() {
         return new ArchiveWriter(this);
+    }
+
+    /** Test seam: how segment files are opened for writing. */
+    ArchiveWriterBuilder channelOpener(SegmentFiles.ChannelOpener opener) {
+        this.channelOpener = Objects.requireNonNull(opener, "channel opener");
+        return this;
+    }
+
+    SegmentFiles.ChannelOpener channelOpener() {
+        return channelOpener;
     }
 
     Path directory() {

@@ -29,20 +29,30 @@ final class SegmentFiles {
                      ArchiveProblem tornTail) {
     }
 
+    /** Opens a segment for writing; tests substitute channels that fail like a full disk. */
+    @FunctionalInterface
+    interface ChannelOpener {
+        ChannelOpener DEFAULT = segment -> FileChannel.open(segment, StandardOpenOption.WRITE);
+
+        FileChannel open(Path segment) throws IOException;
+    }
+
     private final Path directory;
     private final boolean durable;
     private final FileChannel lockChannel;
     private final FileLock lock;
+    private final ChannelOpener opener;
 
-    private SegmentFiles(Path directory, boolean durable, FileChannel lockChannel, FileLock lock) {
+    private SegmentFiles(Path directory, boolean durable, FileChannel lockChannel, FileLock lock, ChannelOpener opener) {
         this.directory = directory;
         this.durable = durable;
         this.lockChannel = lockChannel;
         this.lock = lock;
+        this.opener = opener;
     }
 
     /** Creates the directory when missing, checks it and takes its writer lock. */
-    static SegmentFiles lock(Path directory, boolean durable) {
+    static SegmentFiles lock(Path directory, boolean durable, ChannelOpener opener) {
         if (Files.exists(directory) && !Files.isDirectory(directory)) {
             throw new ArchiveException(directory, "archive directory " + directory + " is not a directory");
         }
@@ -80,7 +90,7 @@ final class SegmentFiles {
             throw new ArchiveException(directory, "archive directory " + directory
                     + " is already being written by another ArchiveWriter (it holds " + lockFile + ")");
         }
-        return new SegmentFiles(directory, durable, channel, lock);
+        return new SegmentFiles(directory, durable, channel, lock, opener);
     }
 
     /**
@@ -178,7 +188,7 @@ final class SegmentFiles {
     /** Opens a segment for writing at {@code position} (its length, or where a torn tail starts). */
     FileChannel openForAppend(Path segment, long position) {
         try {
-            FileChannel channel = FileChannel.open(segment, StandardOpenOption.WRITE);
+            FileChannel channel = opener.open(segment);
             channel.position(position);
             return channel;
         } catch (IOException e) {

@@ -1,0 +1,94 @@
+package dev.logbuf.archive;
+
+import static dev.logbuf.archive.ArchiveFixtures.append;
+import static dev.logbuf.archive.ArchiveFixtures.appendRange;
+import static dev.logbuf.archive.ArchiveFixtures.expected;
+import static dev.logbuf.archive.ArchiveFixtures.payload;
+import static dev.logbuf.archive.ArchiveFixtures.readAll;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.logbuf.archive.ArchiveFixtures.Contents;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A full disk: the failing write is reported naming the segment, undone, and the writer recovers once space is back. */
+class ArchiveWriteFailureTest {
+
+    @TempDir
+    Path dir;
+
+    private final List<FailingChannel> channels = new ArrayList<>();
+    private final List<ArchiveException> reported = new ArrayList<>();
+
+    private ArchiveWriter open() {
+        return ArchiveWriter.builder(dir)
+                .channelOpener(segment -> {
+                    FailingChannel channel = new FailingChannel(FileChannel.open(segment, StandardOpenOption.WRITE));
+                    channels.add(channel);
+                    return channel;
+                })
+                .listener(new ArchiveListener() {
+                    @Override
+                    public void onError(ArchiveException error) {
+                        reported.add(error);
+                    }
+                })
+                .open();
+    }
+
+    @Test
+    void aDiskFullWriteIsUndoneReportedNamingTheSegmentAndTheWriterCarriesOnWhenSpaceIsBack() throws IOException {
+        try (ArchiveWriter writer = open()) {
+            appendRange(writer, 0, 10, 10);
+            long sizeBefore = Files.size(writer.currentSegment());
+            channels.get(0).full = true;
+
+            append(writer, payload(10));
+            append(writer, payload(11));
+            assertThatThrownBy(writer::endBatch)
+                    .isInstanceOf(ArchiveException.class)
+                    .hasMessageContaining(writer.currentSegment().toString())
+                    .hasMessageContaining("No space left on device")
+                    .hasMessageContaining("2 records were not archived")
+                    .satisfies(e -> assertThat(((ArchiveException) e).path()).isEqualTo(writer.currentSegment()));
+
+            assertThat(Files.size(writer.currentSegment())).as("half-written batch cut off").isEqualTo(sizeBefore);
+            assertThat(writer.lastFailure()).isPresent();
+            assertThat(reported).hasSize(1);
+            assertThat(writer.nextSequence()).as("sequences of the lost records are reused").isEqualTo(10);
+
+            channels.get(0).full = false;
+            appendRange(writer, 10, 20, 5);
+            assertThat(writer.lastFailure()).isEmpty();
+        }
+        Contents contents = readAll(dir);
+        assertThat(contents.records()).containsExactlyElementsOf(expected(0, 20));
+        assertThat(contents.problems()).isEmpty();
+        assertThat(contents.tornTail()).isNull();
+    }
+
+    @Test
+    void aRecordLargerThanTheWriteBufferFailingOnAFullDiskIsUndoneToo() throws IOException {
+        byte[] large = new byte[3 * ArchiveWriterBuilder.DEFAULT_WRITE_BUFFER_SIZE];
+        try (ArchiveWriter writer = open()) {
+            appendRange(writer, 0, 3, 3);
+            long sizeBefore = Files.size(writer.currentSegment());
+            channels.get(0).full = true;
+            assertThatThrownBy(() -> append(writer, large))
+                    .isInstanceOf(ArchiveException.class)
+                    .hasMessageContaining("No space left on device");
+            assertThat(Files.size(writer.currentSegment())).isEqualTo(sizeBefore);
+            channels.get(0).full = false;
+            appendRange(writer, 3, 5, 5);
+        }
+        assertThat(readAll(dir).records()).containsExactlyElementsOf(expected(0, 5));
+    }
+}
