@@ -1,0 +1,102 @@
+package dev.logbuf;
+
+import dev.logbuf.internal.PublishSignal;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/*
+ * Field layout (JCTools style, padding by class hierarchy): headCache is read
+ * by every producer on every claim and written rarely; it sits between two
+ * 128-byte pads so unrelated writes never invalidate its line.
+ *
+ *   AbstractProducer   read-only configuration
+ *   MpscProducerPadL   16 longs
+ *   MpscProducerFields headCache                   (written by any producer, rarely)
+ *   MpscProducer       16 longs
+ */
+abstract class MpscProducerPadL extends AbstractProducer {
+    long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15;
+
+    MpscProducerPadL(RingMemory memory, PublishSignal signal) {
+        super(memory, signal);
+    }
+}
+
+abstract class MpscProducerFields extends MpscProducerPadL {
+    static final VarHandle HEAD_CACHE;
+
+    static {
+        try {
+            HEAD_CACHE = MethodHandles.lookup().findVarHandle(MpscProducerFields.class, "headCache", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * A recent head position shared by all producers, a hint only: a stale
+     * (smaller) value can only make a producer re-read the real head.
+     */
+    long headCache;
+
+    MpscProducerFields(RingMemory memory, PublishSignal signal) {
+        super(memory, signal);
+    }
+}
+
+/**
+ * The thread-safe producer of an MPSC ring: producers reserve space with a CAS
+ * on the tail, then fill and commit independently; the consumer reads in
+ * reservation order and waits at a record that is reserved but not committed.
+ */
+final class MpscProducer extends MpscProducerFields {
+    long p16, p17, p18, p19, p20, p21, p22, p23, p24, p25, p26, p27, p28, p29, p30, p31;
+
+    private final ThreadLocal<WriteClaim> claims;
+
+    MpscProducer(RingMemory memory, PublishSignal signal) {
+        super(memory, signal);
+        this.claims = ThreadLocal.withInitial(() -> new WriteClaim(memory, signal));
+    }
+
+    @Override
+    int reserve(int length, int claimantId) {
+        final int aligned = RecordDescriptor.alignedLength(length);
+        for (;;) {
+            // Volatile read of the tail; the CAS below is what makes the reservation exclusive.
+            final long tail = memory.getTailVolatile();
+            int index = memory.index(tail);
+            final int toEnd = capacity - index;
+            final int required = aligned <= toEnd ? aligned : toEnd + aligned;
+            // Opaque: a hint shared between producers, see headCache.
+            long head = (long) HEAD_CACHE.getOpaque(this);
+            if (tail + required - head > capacity) {
+                // Acquire: pairs with the consumer's putHeadRelease after zeroing.
+                head = memory.getHeadAcquire();
+                if (tail + required - head > capacity) {
+                    return -1;
+                }
+                HEAD_CACHE.setOpaque(this, head);
+            }
+            // CAS (volatile semantics): claims [tail, tail + required) for this thread
+            // alone; pairs with other producers' CAS and the acquire loads of the
+            // tail in producerPosition()/blockedClaim().
+            if (memory.casTail(tail, tail + required)) {
+                if (aligned > toEnd) {
+                    // Release: pairs with the consumer's getAcquire of this header.
+                    memory.putHeaderRelease(index, RecordDescriptor.skipMarkerHeader(claimantId, toEnd));
+                    index = 0;
+                }
+                // Opaque: monitoring only, lets blockedClaim name the claimant.
+                memory.putHeaderOpaque(index, RecordDescriptor.claimedHeader(claimantId));
+                return index;
+            }
+        }
+    }
+
+    @Override
+    WriteClaim claimObject() {
+        WriteClaim c = claims.get();
+        return c.isOpen() ? new WriteClaim(memory, signal) : c;
+    }
+}

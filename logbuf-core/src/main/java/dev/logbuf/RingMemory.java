@@ -1,0 +1,141 @@
+package dev.logbuf;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * The bytes of one ring (data region + counter trailer, see
+ * {@link RingBufferDescriptor}) with the few ordered accesses the algorithms
+ * need. Plain payload access goes through {@link #buffer}, a little-endian
+ * view whose absolute methods keep no state, so producers and the consumer
+ * share it safely. Ordered accesses use a {@link VarHandle} over the same
+ * buffer; no {@code Unsafe}, nothing that needs {@code --add-opens}.
+ */
+final class RingMemory {
+    private static final VarHandle LONG =
+            MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final byte[] ZEROES = new byte[4096];
+
+    /** Little-endian view of the whole memory (data + trailer), position 0. */
+    final ByteBuffer buffer;
+    /** Backing array when the memory is on the heap, for fast zeroing; else null. */
+    private final byte[] array;
+    private final int arrayOffset;
+    final int capacity;
+    final int mask;
+    private final int tailIndex;
+    private final int headIndex;
+
+    RingMemory(ByteBuffer memory, int capacity) {
+        this.buffer = memory.slice(memory.position(), capacity + RingBufferDescriptor.TRAILER_LENGTH)
+                .order(ByteOrder.LITTLE_ENDIAN);
+        checkAligned(memory, buffer);
+        this.array = buffer.hasArray() ? buffer.array() : null;
+        this.arrayOffset = buffer.hasArray() ? buffer.arrayOffset() : 0;
+        this.capacity = capacity;
+        this.mask = capacity - 1;
+        this.tailIndex = capacity + RingBufferDescriptor.TAIL_POSITION_OFFSET;
+        this.headIndex = capacity + RingBufferDescriptor.HEAD_POSITION_OFFSET;
+        zero(0, capacity + RingBufferDescriptor.TRAILER_LENGTH);
+        // Publishes the zeroed memory to whichever thread later obtains the ring
+        // through a data race; pairs with nothing in particular, it is a safety net
+        // on top of the final-field freeze of the ring's constructor.
+        VarHandle.releaseFence();
+    }
+
+    private static void checkAligned(ByteBuffer original, ByteBuffer view) {
+        int misalignment;
+        try {
+            misalignment = view.alignmentOffset(0, 8);
+        } catch (UnsupportedOperationException e) {
+            // Heap buffers on a JVM that cannot promise a stable alignment: the
+            // VarHandle refuses misaligned atomic access anyway, so probe it.
+            misalignment = 0;
+        }
+        if (misalignment != 0) {
+            throw new IllegalArgumentException("memory must start at an 8-byte aligned address; position "
+                    + original.position() + " of this buffer is " + misalignment + " bytes past alignment");
+        }
+        try {
+            LONG.getAcquire(view, 0);
+        } catch (IllegalStateException | UnsupportedOperationException e) {
+            throw new IllegalArgumentException("memory must support atomic 8-byte access: pass a direct or"
+                    + " memory-mapped ByteBuffer (heap buffers lose atomic access on Java 22 and later); "
+                    + e.getMessage(), e);
+        }
+    }
+
+    int index(long position) {
+        return (int) position & mask;
+    }
+
+    // ---- headers ----------------------------------------------------------
+
+    long getHeaderAcquire(int index) {
+        return (long) LONG.getAcquire(buffer, index);
+    }
+
+    void putHeaderRelease(int index, long header) {
+        LONG.setRelease(buffer, index, header);
+    }
+
+    void putHeaderOpaque(int index, long header) {
+        LONG.setOpaque(buffer, index, header);
+    }
+
+    // ---- counters ---------------------------------------------------------
+
+    long getTailAcquire() {
+        return (long) LONG.getAcquire(buffer, tailIndex);
+    }
+
+    long getTailVolatile() {
+        return (long) LONG.getVolatile(buffer, tailIndex);
+    }
+
+    void putTailRelease(long tail) {
+        LONG.setRelease(buffer, tailIndex, tail);
+    }
+
+    boolean casTail(long expected, long update) {
+        return LONG.compareAndSet(buffer, tailIndex, expected, update);
+    }
+
+    long getHeadAcquire() {
+        return (long) LONG.getAcquire(buffer, headIndex);
+    }
+
+    void putHeadRelease(long head) {
+        LONG.setRelease(buffer, headIndex, head);
+    }
+
+    // ---- bulk -------------------------------------------------------------
+
+    /** Plain zeroing of {@code [index, index + length)} (no wrap). */
+    void zero(int index, int length) {
+        if (array != null) {
+            Arrays.fill(array, arrayOffset + index, arrayOffset + index + length, (byte) 0);
+            return;
+        }
+        while (length > 0) {
+            int chunk = Math.min(length, ZEROES.length);
+            buffer.put(index, ZEROES, 0, chunk);
+            index += chunk;
+            length -= chunk;
+        }
+    }
+
+    /** Plain zeroing of the data between two positions, wrapping as needed. */
+    void zeroPositions(long from, long to) {
+        int length = (int) (to - from);
+        int index = index(from);
+        int firstPart = Math.min(length, capacity - index);
+        zero(index, firstPart);
+        if (firstPart < length) {
+            zero(0, length - firstPart);
+        }
+    }
+}
