@@ -1,0 +1,76 @@
+package dev.logbuf.benchmarks.latency;
+
+import dev.logbuf.benchmarks.ProducerPayload;
+import dev.logbuf.benchmarks.Workload;
+import dev.logbuf.benchmarks.contenders.JctoolsQueues;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Group;
+import org.openjdk.jmh.annotations.GroupThreads;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+import org.openjdk.jmh.infra.Control;
+
+/**
+ * Producer latency of JCTools offer of a payload copy ({@link JctoolsQueues}): one sampled call is one record
+ * written, retried (after {@link Workload#idle()}) in the rare case the paced
+ * producer finds the ring full.
+ */
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class JctoolsWriteLatency {
+
+    @Benchmark
+    @Group("spsc")
+    @GroupThreads(1)
+    public void spscWrite(JctoolsQueues.Spsc ring, ProducerPayload payload, ProducerPacing pacing, Control control) {
+        while (!ring.write(payload)) {
+            if (control.stopMeasurement) {
+                return;
+            }
+            Workload.idle();
+        }
+    }
+
+    @Benchmark
+    @Group("spsc")
+    @GroupThreads(1)
+    public void spscDrain(JctoolsQueues.Spsc ring, Blackhole blackhole) {
+        if (ring.drain() == 0) {
+            Workload.idle();
+        } else {
+            blackhole.consume(ring.digest());
+        }
+    }
+
+    @Benchmark
+    @Group("mpsc2")
+    @GroupThreads(2)
+    public void mpsc2Write(JctoolsQueues.Mpsc ring, ProducerPayload payload, ProducerPacing pacing, Control control) {
+        while (!ring.write(payload)) {
+            if (control.stopMeasurement) {
+                return;
+            }
+            Workload.idle();
+        }
+    }
+
+    @Benchmark
+    @Group("mpsc2")
+    @GroupThreads(1)
+    public void mpsc2Drain(JctoolsQueues.Mpsc ring, Blackhole blackhole) {
+        if (ring.drain() == 0) {
+            Workload.idle();
+        } else {
+            blackhole.consume(ring.digest());
+        }
+    }
+}

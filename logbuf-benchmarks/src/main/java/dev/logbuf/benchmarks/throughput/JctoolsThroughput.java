@@ -1,0 +1,79 @@
+package dev.logbuf.benchmarks.throughput;
+
+import dev.logbuf.benchmarks.DrainCounters;
+import dev.logbuf.benchmarks.ProducerPayload;
+import dev.logbuf.benchmarks.RecordShape;
+import dev.logbuf.benchmarks.Workload;
+import dev.logbuf.benchmarks.contenders.JctoolsQueues;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Group;
+import org.openjdk.jmh.annotations.GroupThreads;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * Throughput of JCTools {@code SpscArrayQueue<byte[]>} and {@code MpscArrayQueue<byte[]>} ({@link JctoolsQueues}).
+ * Producers write as fast as the ring takes records (idling when it is full);
+ * one consumer drains in batches. Read the {@code records} and {@code bytes} rates.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class JctoolsThroughput {
+
+    @Benchmark
+    @Group("spsc")
+    @GroupThreads(1)
+    public void spscProduce(JctoolsQueues.Spsc ring, ProducerPayload payload) {
+        if (!ring.write(payload)) {
+            Workload.idle();
+        }
+    }
+
+    @Benchmark
+    @Group("spsc")
+    @GroupThreads(1)
+    public void spscDrain(JctoolsQueues.Spsc ring, RecordShape shape, DrainCounters counters, Blackhole blackhole) {
+        counters.drained(ring.drain(), shape, ring.digest(), blackhole);
+    }
+
+    @Benchmark
+    @Group("mpsc1")
+    @GroupThreads(1)
+    public void mpsc1Produce(JctoolsQueues.Mpsc ring, ProducerPayload payload) {
+        if (!ring.write(payload)) {
+            Workload.idle();
+        }
+    }
+
+    @Benchmark
+    @Group("mpsc1")
+    @GroupThreads(1)
+    public void mpsc1Drain(JctoolsQueues.Mpsc ring, RecordShape shape, DrainCounters counters, Blackhole blackhole) {
+        counters.drained(ring.drain(), shape, ring.digest(), blackhole);
+    }
+
+    @Benchmark
+    @Group("mpsc2")
+    @GroupThreads(2)
+    public void mpsc2Produce(JctoolsQueues.Mpsc ring, ProducerPayload payload) {
+        if (!ring.write(payload)) {
+            Workload.idle();
+        }
+    }
+
+    @Benchmark
+    @Group("mpsc2")
+    @GroupThreads(1)
+    public void mpsc2Drain(JctoolsQueues.Mpsc ring, RecordShape shape, DrainCounters counters, Blackhole blackhole) {
+        counters.drained(ring.drain(), shape, ring.digest(), blackhole);
+    }
+}

@@ -1,0 +1,96 @@
+package dev.logbuf.benchmarks.throughput;
+
+import dev.logbuf.benchmarks.DrainCounters;
+import dev.logbuf.benchmarks.ProducerPayload;
+import dev.logbuf.benchmarks.RecordShape;
+import dev.logbuf.benchmarks.Workload;
+import dev.logbuf.benchmarks.contenders.LogbufRings;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Group;
+import org.openjdk.jmh.annotations.GroupThreads;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * Throughput of logbuf SPSC and MPSC rings ({@link LogbufRings}); needs no JVM flag. {@code spscOffer}
+ * is the SPSC workload through {@code offer(byte[])} instead of claim/put/commit.
+ * Producers write as fast as the ring takes records (idling when it is full);
+ * one consumer drains in batches. Read the {@code records} and {@code bytes} rates.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class LogbufThroughput {
+
+    @Benchmark
+    @Group("spsc")
+    @GroupThreads(1)
+    public void spscProduce(LogbufRings.Spsc ring, ProducerPayload payload) {
+        if (!ring.write(payload)) {
+            Workload.idle();
+        }
+    }
+
+    @Benchmark
+    @Group("spsc")
+    @GroupThreads(1)
+    public void spscDrain(LogbufRings.Spsc ring, RecordShape shape, DrainCounters counters, Blackhole blackhole) {
+        counters.drained(ring.drain(), shape, ring.digest(), blackhole);
+    }
+
+    @Benchmark
+    @Group("spscOffer")
+    @GroupThreads(1)
+    public void spscOfferProduce(LogbufRings.Spsc ring, ProducerPayload payload) {
+        if (!ring.offer(payload)) {
+            Workload.idle();
+        }
+    }
+
+    @Benchmark
+    @Group("spscOffer")
+    @GroupThreads(1)
+    public void spscOfferDrain(LogbufRings.Spsc ring, RecordShape shape, DrainCounters counters, Blackhole blackhole) {
+        counters.drained(ring.drain(), shape, ring.digest(), blackhole);
+    }
+
+    @Benchmark
+    @Group("mpsc1")
+    @GroupThreads(1)
+    public void mpsc1Produce(LogbufRings.Mpsc ring, ProducerPayload payload) {
+        if (!ring.write(payload)) {
+            Workload.idle();
+        }
+    }
+
+    @Benchmark
+    @Group("mpsc1")
+    @GroupThreads(1)
+    public void mpsc1Drain(LogbufRings.Mpsc ring, RecordShape shape, DrainCounters counters, Blackhole blackhole) {
+        counters.drained(ring.drain(), shape, ring.digest(), blackhole);
+    }
+
+    @Benchmark
+    @Group("mpsc2")
+    @GroupThreads(2)
+    public void mpsc2Produce(LogbufRings.Mpsc ring, ProducerPayload payload) {
+        if (!ring.write(payload)) {
+            Workload.idle();
+        }
+    }
+
+    @Benchmark
+    @Group("mpsc2")
+    @GroupThreads(1)
+    public void mpsc2Drain(LogbufRings.Mpsc ring, RecordShape shape, DrainCounters counters, Blackhole blackhole) {
+        counters.drained(ring.drain(), shape, ring.digest(), blackhole);
+    }
+}
