@@ -1,0 +1,182 @@
+package dev.logbuf;
+
+import static dev.logbuf.Rings.ring;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The {@code blockedClaim()} line of API.md and the stall rule of "Record format". */
+class BlockedClaimTest {
+
+    /**
+     * A thread named as given that claims a record and then stays alive (so the
+     * ring can still name it) until closed. The claim is handed to the test
+     * thread with a happens-before edge (the latch), as the SPSC producer needs.
+     */
+    private static final class Claimant implements AutoCloseable {
+        private final CountDownLatch claimed = new CountDownLatch(1);
+        private final CountDownLatch release = new CountDownLatch(1);
+        private final AtomicReference<WriteClaim> claim = new AtomicReference<>();
+        private final Thread thread;
+
+        Claimant(Producer producer, int length, String threadName) throws InterruptedException {
+            thread = new Thread(() -> {
+                claim.set(producer.tryClaim(length));
+                claimed.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, threadName);
+            thread.setDaemon(true);
+            thread.start();
+            claimed.await();
+            assertThat(claim.get()).isNotNull();
+        }
+
+        WriteClaim claim() {
+            return claim.get();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            release.countDown();
+            thread.join();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(RingBuffer.Type.class)
+    void blockedClaimAbsentOnAnEmptyRing(RingBuffer.Type type) {
+        assertThat(ring(type, 64).blockedClaim()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(RingBuffer.Type.class)
+    void blockedClaimAbsentForCommittedRecord(RingBuffer.Type type) {
+        RingBuffer ring = ring(type, 64);
+        Rings.write(ring.producer(), new byte[] {1});
+        assertThat(ring.blockedClaim()).as("committed, not yet read").isEmpty();
+        Rings.read(ring.consumer());
+        assertThat(ring.blockedClaim()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(RingBuffer.Type.class)
+    void blockedClaimAbsentAfterAbort(RingBuffer.Type type) {
+        RingBuffer ring = ring(type, 64);
+        ring.producer().tryClaim(4).abort();
+        assertThat(ring.blockedClaim()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(RingBuffer.Type.class)
+    void blockedClaimReportsHeadClaimedButNotCommitted(RingBuffer.Type type) throws InterruptedException {
+        RingBuffer ring = ring(type, 256);
+        Producer producer = ring.producer();
+        Consumer consumer = ring.consumer();
+        Rings.write(producer, Rings.payload(30, 1));
+        Rings.read(consumer);
+        long head = ring.consumerPosition();
+        long claimedAfter = System.nanoTime();
+        Claimant claimant = new Claimant(producer, 9, "claimant-7");
+        WriteClaim open = claimant.claim();
+
+        Optional<BlockedClaim> first = ring.blockedClaim();
+        long firstObservedBy = System.nanoTime();
+        assertThat(first).isPresent();
+        assertThat(first.get().position()).isEqualTo(head);
+        assertThat(first.get().claimantThreadName()).isEqualTo("claimant-7");
+        assertThat(first.get().blockedForNanos()).isBetween(0L, firstObservedBy - claimedAfter);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> System.nanoTime() - firstObservedBy > 5_000_000L);
+        long secondCalledAt = System.nanoTime();
+        BlockedClaim second = ring.blockedClaim().orElseThrow();
+        long secondReturnedAt = System.nanoTime();
+        assertThat(second.position()).isEqualTo(head);
+        assertThat(second.blockedForNanos())
+                .as("at least since first observed, at most since claimed")
+                .isBetween(secondCalledAt - firstObservedBy, secondReturnedAt - claimedAfter);
+
+        open.putByte(0, (byte) 1).commit();
+        assertThat(ring.blockedClaim()).isEmpty();
+        claimant.close();
+    }
+
+    @ParameterizedTest
+    @EnumSource(RingBuffer.Type.class)
+    void blockedForNanosCountsFromTheConsumersFirstObservation(RingBuffer.Type type) throws InterruptedException {
+        RingBuffer ring = ring(type, 256);
+        Consumer consumer = ring.consumer();
+        long claimedAfter = System.nanoTime();
+        Claimant claimant = new Claimant(ring.producer(), 9, "slow-producer");
+        WriteClaim open = claimant.claim();
+        assertThat(consumer.tryRead()).isNull();
+        long consumerObservedBy = System.nanoTime();
+        await().atMost(Duration.ofSeconds(10)).until(() -> System.nanoTime() - consumerObservedBy > 5_000_000L);
+        long calledAt = System.nanoTime();
+        BlockedClaim blocked = ring.blockedClaim().orElseThrow();
+        long returnedAt = System.nanoTime();
+        assertThat(blocked.blockedForNanos()).isBetween(calledAt - consumerObservedBy, returnedAt - claimedAfter);
+        assertThat(blocked.claimantThreadName()).isEqualTo("slow-producer");
+        open.abort();
+        claimant.close();
+    }
+
+    @ParameterizedTest
+    @EnumSource(RingBuffer.Type.class)
+    void blockedClaimAbsentWhileTheHeadIsCommittedEvenIfALaterClaimIsOpen(RingBuffer.Type type) {
+        RingBuffer ring = ring(type, 256);
+        Producer producer = ring.producer();
+        Consumer consumer = ring.consumer();
+        Rings.write(producer, new byte[] {1});
+        WriteClaim open = producer.tryClaim(3);
+        assertThat(ring.blockedClaim()).as("head record is committed").isEmpty();
+        Rings.read(consumer);
+        assertThat(ring.blockedClaim()).map(BlockedClaim::position).contains((long) Rings.span(1));
+        open.commit();
+    }
+
+    @ParameterizedTest
+    @EnumSource(RingBuffer.Type.class)
+    void blockedClaimNeverChangesWhatTheConsumerReads(RingBuffer.Type type) throws InterruptedException {
+        RingBuffer ring = ring(type, 256);
+        Producer producer = ring.producer();
+        Consumer consumer = ring.consumer();
+        Claimant claimant = new Claimant(producer, 12, "monitored");
+        WriteClaim open = claimant.claim();
+        for (int i = 0; i < 100; i++) {
+            assertThat(ring.blockedClaim()).isPresent();
+        }
+        assertThat(ring.consumerPosition()).isZero();
+        assertThat(ring.producerPosition()).isEqualTo(Rings.span(12));
+        byte[] payload = Rings.payload(12, 3);
+        open.putBytes(0, payload, 0, 12).commit();
+        assertThat(ring.blockedClaim()).isEmpty();
+        assertThat(Rings.read(consumer)).isEqualTo(payload);
+        assertThat(consumer.tryRead()).isNull();
+        claimant.close();
+    }
+
+    @ParameterizedTest
+    @EnumSource(RingBuffer.Type.class)
+    void blockedClaimIsReadableFromAMonitoringThread(RingBuffer.Type type) throws InterruptedException {
+        RingBuffer ring = ring(type, 256);
+        WriteClaim open = ring.producer().tryClaim(5);
+        AtomicReference<Optional<BlockedClaim>> seen = new AtomicReference<>();
+        Thread monitor = new Thread(() -> seen.set(ring.blockedClaim()), "monitor");
+        monitor.start();
+        monitor.join();
+        assertThat(seen.get()).isPresent();
+        assertThat(seen.get().get().position()).isZero();
+        assertThat(seen.get().get().claimantThreadName()).isEqualTo(Thread.currentThread().getName());
+        open.abort();
+    }
+}
