@@ -78,7 +78,9 @@ final class SegmentScanner {
                 }
                 if (lastSequence != NO_SEQUENCE && frameSequence > lastSequence + 1) {
                     problems.accept(new ArchiveProblem(ArchiveProblem.Kind.MISSING_RECORDS, segment, offset, 0,
-                            "records " + (lastSequence + 1) + ".." + (frameSequence - 1) + " are missing"));
+                            frameSequence == lastSequence + 2
+                                    ? "record " + (lastSequence + 1) + " is missing"
+                                    : "records " + (lastSequence + 1) + ".." + (frameSequence - 1) + " are missing"));
                 }
                 lastSequence = frameSequence;
                 sequence = frameSequence;

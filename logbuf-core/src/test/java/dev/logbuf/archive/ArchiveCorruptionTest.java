@@ -115,7 +115,7 @@ class ArchiveCorruptionTest {
         assertThat(contents.problems().get(0).offset()).isEqualTo(fifth.position());
         assertThat(contents.problems().get(0).message()).contains(segment.toString(), "offset " + fifth.position(),
                 "checksum mismatch");
-        assertThat(contents.problems().get(1).message()).contains("records 4..4 are missing");
+        assertThat(contents.problems().get(1).message()).contains("record 4 is missing");
         assertThat(contents.sequences()).doesNotContain(4L).hasSize(19);
 
         // the writer keeps the valid records after the damage and appends after them

@@ -10,8 +10,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.logbuf.archive.ArchiveFixtures.Contents;
 import dev.logbuf.archive.ArchiveFixtures.Read;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -99,7 +102,7 @@ class ArchiveTornTailTest {
 
             long next = wholeBeforeCut.get(wholeBeforeCut.size() - 1).sequence() + 1;
             try (ArchiveWriter writer = ArchiveWriter.builder(dir).segmentSize(SEGMENT_SIZE)
-                    .flushPolicy(FlushPolicy.NONE).open()) {
+                    .flushPolicy(FlushPolicy.NONE).writeBufferSize(ArchiveWriterBuilder.MIN_WRITE_BUFFER_SIZE).open()) {
                 assertThat(writer.nextSequence()).as("cut at %d", cut).isEqualTo(next);
                 append(writer, payload(next));
             }
@@ -141,6 +144,13 @@ class ArchiveTornTailTest {
                 Files.delete(segment);
             }
         }
-        Files.write(last, lastContent);
+        // overwrite, then cut: truncating to zero first would make ext4 flush the file on close (auto_da_alloc)
+        try (FileChannel channel = FileChannel.open(last, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            ByteBuffer content = ByteBuffer.wrap(lastContent);
+            while (content.hasRemaining()) {
+                channel.write(content, content.position());
+            }
+            channel.truncate(lastContent.length);
+        }
     }
 }
