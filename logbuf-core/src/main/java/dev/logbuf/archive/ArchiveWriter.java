@@ -49,7 +49,9 @@ import java.util.zip.CRC32C;
  * the records of the failed write are dropped, the segment is truncated back to its last whole record,
  * their sequence numbers are reused, the exception is thrown to the caller (through {@code Consumer.drain}
  * or {@code endBatch()}) and stays visible in {@link #lastFailure()} until a later write succeeds; the
- * writer keeps working once the cause is gone. Only one writer may hold a directory (a lock file).
+ * writer keeps working once the cause is gone. When the next segment cannot be created, records keep
+ * going to the current one (past its size) and rotation is tried again a second later. Only one writer
+ * may hold a directory (a lock file).
  *
  * <h2>Threads</h2>
  * One thread at a time may write, end batches, flush and close (the drain thread). The monitoring
@@ -60,6 +62,9 @@ import java.util.zip.CRC32C;
  * state and are easiest to check together; the layout and retention live in their own classes.
  */
 public final class ArchiveWriter implements RecordHandler, AutoCloseable {
+
+    /** After a failed rotation, records go on to the current segment for this long before the next try. */
+    private static final long ROTATION_RETRY_MILLIS = 1000;
 
     private final Path directory;
     private final long segmentSizeLimit;
@@ -85,6 +90,8 @@ public final class ArchiveWriter implements RecordHandler, AutoCloseable {
     private boolean unforced;
     private long lastForceNanos;
     private boolean closed;
+    /** Clock millis before which no rotation is tried again; {@code Long.MIN_VALUE} when none failed. */
+    private long rotationRetryAtMillis = Long.MIN_VALUE;
 
     // monitoring, written by the writer's thread only: volatile for readers on other threads
     private volatile long writtenSequence;
@@ -152,7 +159,8 @@ public final class ArchiveWriter implements RecordHandler, AutoCloseable {
                     + SegmentFormat.MAX_PAYLOAD_LENGTH);
         }
         int frameLength = FRAME_HEADER_LENGTH + length;
-        if (segmentLength + frameLength > segmentSizeLimit && nextSequence > segmentFirstSequence) {
+        if (segmentLength + frameLength > segmentSizeLimit && nextSequence > segmentFirstSequence
+                && (rotationRetryAtMillis == Long.MIN_VALUE || clock.millis() >= rotationRetryAtMillis)) {
             writeBatch();
             rotate();
         }
@@ -383,23 +391,48 @@ public final class ArchiveWriter implements RecordHandler, AutoCloseable {
         listener.onFlush(end - start, writtenSequence);
     }
 
+    /**
+     * Seals the current segment and starts the next. When the next segment cannot be created, the failure
+     * is reported ({@link #lastFailure()}, the listener) and records keep going to the current segment,
+     * past its size, rather than being lost; rotation is tried again a second later.
+     */
     private void rotate() {
         if (unforced && flushPolicy != FlushPolicy.NONE) {
             force(); // a sealed segment is durable before its successor exists
         }
-        Path sealed = segmentPath;
+        Path next;
+        FileChannel nextChannel;
         try {
-            segment.close();
-        } catch (IOException e) {
-            throw failure(new ArchiveException(sealed, "cannot close segment " + sealed + ": " + e, e));
+            next = files.create(nextSequence, clock.millis());
+        } catch (ArchiveException e) {
+            failure(e);
+            rotationRetryAtMillis = clock.millis() + ROTATION_RETRY_MILLIS;
+            return;
         }
-        retention.addSealed(sealed, clock.millis());
-        segmentPath = files.create(nextSequence, clock.millis());
-        segment = files.openForAppend(segmentPath, HEADER_LENGTH);
+        try {
+            nextChannel = files.openForAppend(next, HEADER_LENGTH);
+        } catch (ArchiveException e) {
+            // an empty segment named after records that go elsewhere would mislead recovery: remove it
+            files.deleteQuietly(next);
+            failure(e);
+            rotationRetryAtMillis = clock.millis() + ROTATION_RETRY_MILLIS;
+            return;
+        }
+        rotationRetryAtMillis = Long.MIN_VALUE;
+        Path sealed = segmentPath;
+        FileChannel sealedChannel = segment;
+        segment = nextChannel;
+        segmentPath = next;
         segmentFirstSequence = nextSequence;
         segmentLength = HEADER_LENGTH;
         segmentWrittenLength = HEADER_LENGTH;
-        listener.onSegmentCreated(segmentPath);
+        retention.addSealed(sealed, clock.millis());
+        listener.onSegmentCreated(next);
+        try {
+            sealedChannel.close();
+        } catch (IOException e) {
+            failure(new ArchiveException(sealed, "cannot close sealed segment " + sealed + ": " + e, e));
+        }
         retention.apply(clock.millis(), listener, this::retentionFailed);
         segmentCount = retention.segmentCount();
     }

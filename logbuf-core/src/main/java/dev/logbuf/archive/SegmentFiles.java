@@ -227,6 +227,15 @@ final class SegmentFiles {
         }
     }
 
+    /** Deletes a file if it can; for cleaning up after a failure that is already being reported. */
+    void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // the original failure is the one to report
+        }
+    }
+
     private void forceDirectory() {
         try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
             channel.force(true);

@@ -26,11 +26,20 @@ class ArchiveWriteFailureTest {
     Path dir;
 
     private final List<FailingChannel> channels = new ArrayList<>();
+    private volatile boolean refuseToOpen;
+    private final MutableClock clock = new MutableClock(1_700_000_000_000L);
     private final List<ArchiveException> reported = new ArrayList<>();
 
     private ArchiveWriter open() {
-        return ArchiveWriter.builder(dir)
+        return open(ArchiveWriterBuilder.DEFAULT_SEGMENT_SIZE);
+    }
+
+    private ArchiveWriter open(long segmentSize) {
+        return ArchiveWriter.builder(dir).segmentSize(segmentSize).clock(clock)
                 .channelOpener(segment -> {
+                    if (refuseToOpen) {
+                        throw new IOException("Too many open files");
+                    }
                     FailingChannel channel = new FailingChannel(FileChannel.open(segment, StandardOpenOption.WRITE));
                     channels.add(channel);
                     return channel;
@@ -90,5 +99,33 @@ class ArchiveWriteFailureTest {
             appendRange(writer, 3, 5, 5);
         }
         assertThat(readAll(dir).records()).containsExactlyElementsOf(expected(0, 5));
+    }
+
+    @Test
+    void whenTheNextSegmentCannotBeOpenedRecordsStayInTheCurrentOneUntilARetrySucceeds() {
+        byte[] ten = "0123456789".getBytes();
+        try (ArchiveWriter writer = open(32 + 2 * (16 + 10))) {
+            refuseToOpen = true;
+            for (int i = 0; i < 6; i++) {
+                append(writer, ten);
+            }
+            writer.endBatch();
+
+            assertThat(ArchiveFixtures.segments(dir)).extracting(p -> p.getFileName().toString())
+                    .containsExactly("00000000000000000000.seg");
+            assertThat(reported).singleElement().satisfies(e -> assertThat(e)
+                    .hasMessageContaining("00000000000000000002.seg").hasMessageContaining("Too many open files"));
+
+            refuseToOpen = false;
+            append(writer, ten); // within the retry delay: still the current segment
+            clock.advance(java.time.Duration.ofSeconds(1));
+            append(writer, ten);
+            writer.endBatch();
+        }
+        assertThat(ArchiveFixtures.segments(dir)).extracting(p -> p.getFileName().toString())
+                .containsExactly("00000000000000000000.seg", "00000000000000000007.seg");
+        Contents contents = readAll(dir);
+        assertThat(contents.sequences()).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L);
+        assertThat(contents.problems()).isEmpty();
     }
 }
