@@ -11,7 +11,8 @@ import java.nio.file.Path;
  * @param segment  the segment file it was read from
  * @param position byte offset of the record's frame in that file
  * @param payload  the record's bytes: a read-only, little-endian view (position 0, limit = length) that
- *                 stays valid after iteration moves on
+ *                 stays valid after iteration moves on. It shares the buffer holding its whole segment, so
+ *                 keep {@link #toByteArray()} copies rather than payloads when holding on to many records
  */
 public record ArchiveRecord(long sequence, Path segment, long position, ByteBuffer payload) {
 
