@@ -35,8 +35,9 @@ class ArchiveCrashTest {
         long previousFlushed = -1;
         for (int kill = 1; kill <= KILLS; kill++) {
             Child child = Child.start(dir);
-            long target = previousFlushed + 20_000 + random.nextInt(20_000);
-            await().atMost(Duration.ofSeconds(30)).until(() -> child.flushed.get() >= target);
+            // a random point past a few segments' worth of records (about 3,400 records per segment)
+            long target = previousFlushed + 8_000 + random.nextInt(12_000);
+            await().atMost(Duration.ofSeconds(60)).until(() -> child.flushed.get() >= target);
             child.process.destroyForcibly();
             child.process.waitFor();
             child.reader.join(10_000);
