@@ -46,9 +46,14 @@ class BlockedClaimTest {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             release.countDown();
-            thread.join();
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while waiting for the claimant to end", e);
+            }
         }
     }
 
@@ -128,6 +133,37 @@ class BlockedClaimTest {
         assertThat(blocked.claimantThreadName()).isEqualTo("slow-producer");
         open.abort();
         claimant.close();
+    }
+
+    @ParameterizedTest
+    @EnumSource(RingBuffer.Type.class)
+    void blockedForNanosStartsAfreshForEachClaim(RingBuffer.Type type) {
+        RingBuffer ring = ring(type, 64);
+        Producer producer = ring.producer();
+        Consumer consumer = ring.consumer();
+        // An earlier stall, observed by the consumer and by monitoring, then resolved.
+        WriteClaim first = producer.tryClaim(8);
+        assertThat(consumer.tryRead()).isNull();
+        assertThat(ring.blockedClaim()).isPresent();
+        long resolvedAt = System.nanoTime();
+        first.commit();
+        Rings.read(consumer);
+        await().atMost(Duration.ofSeconds(10)).until(() -> System.nanoTime() - resolvedAt > 20_000_000L);
+        // Walk round the ring so a later claim lands on the same index (position 64: index 0).
+        for (int i = 0; i < 3; i++) {
+            Rings.write(producer, new byte[8]);
+            Rings.read(consumer);
+        }
+        assertThat(ring.producerPosition()).isEqualTo(64);
+        long claimedAfter = System.nanoTime();
+        WriteClaim second = producer.tryClaim(8);
+        assertThat(consumer.tryRead()).isNull();
+        BlockedClaim blocked = ring.blockedClaim().orElseThrow();
+        long returnedAt = System.nanoTime();
+        assertThat(blocked.position()).isEqualTo(64);
+        assertThat(blocked.blockedForNanos()).as("not counted from the earlier stall")
+                .isBetween(0L, returnedAt - claimedAfter);
+        second.abort();
     }
 
     @ParameterizedTest

@@ -242,6 +242,25 @@ class ConsumerTest {
 
     @ParameterizedTest
     @EnumSource(RingBuffer.Type.class)
+    void recordHandlerMayMovePositionAndLimitFreely(RingBuffer.Type type) {
+        RingBuffer ring = ring(type, 256);
+        Producer producer = ring.producer();
+        byte[][] payloads = {Rings.payload(9, 1), Rings.payload(17, 2), Rings.payload(3, 3)};
+        for (byte[] payload : payloads) {
+            Rings.write(producer, payload);
+        }
+        List<byte[]> seen = new ArrayList<>();
+        ring.consumer().drain((buffer, offset, length) -> {
+            byte[] copy = new byte[length];
+            buffer.get(copy); // relative read: moves the position to the limit
+            seen.add(copy);
+            buffer.limit(0); // and leave the view in a state no later record should see
+        });
+        assertThat(seen).containsExactly(payloads);
+    }
+
+    @ParameterizedTest
+    @EnumSource(RingBuffer.Type.class)
     void consumerZeroesWhatItReleases(RingBuffer.Type type) {
         ByteBuffer memory = ByteBuffer.allocateDirect(Rings.smallestMemoryFor(type, 256, true));
         RingBuffer ring = Rings.ring(type, memory);

@@ -271,6 +271,42 @@ class RingBufferTest {
 
     @ParameterizedTest
     @EnumSource(RingBuffer.Type.class)
+    void ringUsesTheRemainingBytesFromThePositionAndLeavesPositionAndLimit(RingBuffer.Type type) {
+        ByteBuffer memory = ByteBuffer.allocateDirect(4096);
+        for (int i = 0; i < memory.capacity(); i++) {
+            memory.put(i, (byte) 0x33);
+        }
+        memory.position(64).limit(64 + 1024 + 384);
+        RingBuffer ring = ring(type, memory);
+        assertThat(ring.capacity()).isEqualTo(1024);
+        assertThat(memory.position()).isEqualTo(64);
+        assertThat(memory.limit()).isEqualTo(64 + 1024 + 384);
+        Producer producer = ring.producer();
+        Consumer consumer = ring.consumer();
+        for (int i = 0; i < 50; i++) {
+            Rings.write(producer, Rings.payload(1 + i * 9 % ring.maxRecordLength(), i));
+            Rings.read(consumer);
+        }
+        ByteBuffer whole = memory.duplicate().clear();
+        for (int i = 0; i < whole.capacity(); i++) {
+            if (i < 64 || i >= 64 + 1024 + 384) {
+                assertThat(whole.get(i)).as("byte %d outside [position, limit)", i).isEqualTo((byte) 0x33);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(RingBuffer.Type.class)
+    void memoryPositionNotEightByteAlignedIsRejected(RingBuffer.Type type) {
+        ByteBuffer memory = ByteBuffer.allocateDirect(4096).position(4);
+        assertThatThrownBy(() -> ring(type, memory))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("8")
+                .hasMessageContaining("4");
+    }
+
+    @ParameterizedTest
+    @EnumSource(RingBuffer.Type.class)
     void readOnlyMemoryIsRejected(RingBuffer.Type type) {
         ByteBuffer readOnly = ByteBuffer.allocateDirect(4096).asReadOnlyBuffer();
         assertThatThrownBy(() -> ring(type, readOnly)).isInstanceOf(IllegalArgumentException.class);

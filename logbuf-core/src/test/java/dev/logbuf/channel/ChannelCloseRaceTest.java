@@ -34,7 +34,7 @@ class ChannelCloseRaceTest {
         IntFunction<RingChannel> factory = "spsc".equals(type) ? RingChannel::spsc : RingChannel::mpsc;
         SynchronousQueue<Receiver> handoff = new SynchronousQueue<>();
         BlockingQueue<Object> outcomes = new LinkedBlockingQueue<>();
-        Thread receiving = new Thread(() -> receiveRounds(handoff, outcomes), "race-receiver");
+        Thread receiving = new Thread(() -> receiveRounds(handoff, outcomes, 1), "race-receiver");
         receiving.setDaemon(true);
         receiving.start();
         SplittableRandom random = new SplittableRandom(type.hashCode());
@@ -57,8 +57,51 @@ class ChannelCloseRaceTest {
         }
     }
 
-    /** Receiver side: per round, one record then ChannelClosedException; anything else is reported. */
-    private static void receiveRounds(SynchronousQueue<Receiver> handoff, BlockingQueue<Object> outcomes) {
+    @org.junit.jupiter.api.Test
+    void mpscReceiverGetsBothRecordsWhenTwoSendersCommitAndCloseConcurrently() throws InterruptedException {
+        SynchronousQueue<Receiver> handoff = new SynchronousQueue<>();
+        SynchronousQueue<Sender> secondSenders = new SynchronousQueue<>();
+        BlockingQueue<Object> outcomes = new LinkedBlockingQueue<>();
+        Thread receiving = new Thread(() -> receiveRounds(handoff, outcomes, 2), "race-receiver");
+        Thread secondSending = new Thread(() -> {
+            try {
+                while (true) {
+                    Sender sender = secondSenders.take();
+                    sender.send(8).putLong(0, -1).commit();
+                    sender.close();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "race-second-sender");
+        receiving.setDaemon(true);
+        secondSending.setDaemon(true);
+        receiving.start();
+        secondSending.start();
+        int rounds = Math.max(1, ROUNDS / 4);
+        try {
+            for (int round = 0; round < rounds; round++) {
+                RingChannel channel = RingChannel.mpsc(128);
+                Sender first = channel.sender();
+                Sender second = channel.sender();
+                handoff.put(channel.receiver());
+                secondSenders.put(second);
+                first.send(8).putLong(0, round).commit();
+                first.close();
+                Object outcome = outcomes.poll(HANG_GUARD_SECONDS, TimeUnit.SECONDS);
+                assertThat(outcome).as("outcome of round %d", round).isEqualTo((long) round - 1);
+            }
+        } finally {
+            receiving.interrupt();
+            secondSending.interrupt();
+        }
+    }
+
+    /**
+     * Receiver side: per round, {@code records} records then ChannelClosedException;
+     * reports the sum of the received values, or what went wrong.
+     */
+    private static void receiveRounds(SynchronousQueue<Receiver> handoff, BlockingQueue<Object> outcomes, int records) {
         while (!Thread.currentThread().isInterrupted()) {
             Receiver receiver;
             try {
@@ -68,15 +111,17 @@ class ChannelCloseRaceTest {
             }
             Object outcome;
             try {
-                long value;
-                try (ReadClaim record = receiver.recv()) {
-                    value = record.getLong(0);
+                long sum = 0;
+                for (int i = 0; i < records; i++) {
+                    try (ReadClaim record = receiver.recv()) {
+                        sum += record.getLong(0);
+                    }
                 }
                 try {
                     ReadClaim extra = receiver.recv();
-                    outcome = "a second record of " + extra.length() + " bytes instead of ChannelClosedException";
+                    outcome = "a further record of " + extra.length() + " bytes instead of ChannelClosedException";
                 } catch (ChannelClosedException expected) {
-                    outcome = value;
+                    outcome = sum;
                 }
             } catch (Throwable t) {
                 outcome = t;

@@ -114,6 +114,21 @@ class RingChannelTest {
         send(sender, 3);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"spsc", "mpsc"})
+    void oneReceivedRecordAtATime(String type) {
+        RingChannel channel = channel(type, 256);
+        Sender sender = channel.sender();
+        Receiver receiver = channel.receiver();
+        send(sender, 1);
+        send(sender, 2);
+        ReadClaim open = receiver.recv();
+        assertThatThrownBy(receiver::recv).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(receiver::tryRecv).isInstanceOf(IllegalStateException.class);
+        open.close();
+        assertThat(recv(receiver)).isEqualTo(2);
+    }
+
     @Test
     void channelClosedExceptionIsUnchecked() {
         assertThat(RuntimeException.class).isAssignableFrom(ChannelClosedException.class);
