@@ -1,0 +1,29 @@
+package dev.logbuf.sample;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code sample.debug-endpoints=false} removes {@code POST /debug/stall}.
+ */
+class SampleDebugEndpointsDisabledTests {
+
+    @Test
+    void debugStallIsGoneWhenDebugEndpointsAreOff(@TempDir Path archive) throws Exception {
+        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(SampleApplication.class)
+            .run("--server.port=0", "--sample.archive.directory=" + archive, "--sample.debug-endpoints=false")) {
+            int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+            SampleHttp http = new SampleHttp(port);
+            assertThat(http.post("/debug/stall?ring=audit&ms=100", new byte[0]).statusCode()).isEqualTo(404);
+            assertThat(http.post("/events", "still here".getBytes()).statusCode()).isEqualTo(202);
+        }
+    }
+}
