@@ -238,7 +238,8 @@ public final class ArchiveReader implements Iterable<ArchiveRecord> {
                         Math.min(SegmentFormat.HEADER_LENGTH, content.limit()),
                         headerProblem + "; its records are still checked one by one"));
             }
-            scanner = new SegmentScanner(segment, content, last, lastSequence, problems::add);
+            scanner = new SegmentScanner(segment, content, last, lastSequence,
+                    headerProblem == null ? firstSequence : SegmentScanner.NO_SEQUENCE, problems::add);
         }
     }
 }

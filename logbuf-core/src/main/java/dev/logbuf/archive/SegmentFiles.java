@@ -134,7 +134,7 @@ final class SegmentFiles {
             throw new ArchiveFormatException(last, "the header of segment " + last + " is damaged (" + headerProblem
                     + "); the writer does not append to it: check it with ArchiveTool verify, then move it away");
         }
-        SegmentScanner scanner = new SegmentScanner(last, content, true, firstSequence - 1, problem -> {
+        SegmentScanner scanner = new SegmentScanner(last, content, true, firstSequence - 1, firstSequence, problem -> {
         });
         while (scanner.advance()) {
             // find the last whole valid record

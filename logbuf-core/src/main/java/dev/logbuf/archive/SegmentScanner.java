@@ -17,7 +17,8 @@ import java.util.zip.CRC32C;
  * writer's recovery. It checks every frame (length in bounds, CRC-32C, sequence above the previous
  * one) and reports everything else to a problem sink, so a damaged byte is never handed out as data.
  *
- * <p>After an invalid frame it looks for the next offset where a whole valid frame starts. If it finds
+ * <p>After an invalid frame it looks for the next offset where a whole valid frame starts (with a
+ * sequence above the last one and within what the segment could hold). If it finds
  * one, the bytes in between are a {@link ArchiveProblem.Kind#CORRUPT_RECORDS corrupt region}; if it does
  * not, they are the segment's tail: a {@link ArchiveProblem.Kind#TORN_TAIL torn tail} in the last
  * segment (what a crash leaves), a {@link ArchiveProblem.Kind#CORRUPT_TAIL corrupt tail} elsewhere.
@@ -43,17 +44,33 @@ final class SegmentScanner {
     private int validEnd;
 
     /**
-     * @param content       the whole segment, little-endian, absolute indexes from 0
-     * @param lastSequence  sequence of the record expected just before this segment's first one, or
-     *                      {@link #NO_SEQUENCE} when unknown
+     * Highest sequence a frame found by searching past damage may have: every record takes at least
+     * {@value SegmentFormat#FRAME_HEADER_LENGTH} bytes, so a segment cannot hold more records than that
+     * allows. This keeps the search from computing checksums for most chance byte patterns.
+     */
+    private final long sequenceCeiling;
+
+    /**
+     * @param content             the whole segment, little-endian, absolute indexes from 0
+     * @param lastSequence        sequence of the last record accepted before this segment, or
+     *                            {@link #NO_SEQUENCE} when none
+     * @param headerFirstSequence first sequence from the segment's header when the header is valid, else
+     *                            {@link #NO_SEQUENCE}
      */
     SegmentScanner(Path segment, ByteBuffer content, boolean lastSegment, long lastSequence,
-                   Consumer<ArchiveProblem> problems) {
+                   long headerFirstSequence, Consumer<ArchiveProblem> problems) {
         this.segment = segment;
         this.content = content;
         this.lastSegment = lastSegment;
         this.lastSequence = lastSequence;
         this.problems = problems;
+        long before = lastSequence;
+        if (headerFirstSequence != NO_SEQUENCE) {
+            before = before == NO_SEQUENCE ? headerFirstSequence - 1 : Math.max(before, headerFirstSequence - 1);
+        }
+        long mostRecords = content.limit() / FRAME_HEADER_LENGTH + 1;
+        this.sequenceCeiling = before == NO_SEQUENCE || before > Long.MAX_VALUE - mostRecords
+                ? Long.MAX_VALUE : before + mostRecords;
         this.crcView = content.duplicate();
         this.position = Math.min(HEADER_LENGTH, content.limit());
         this.validEnd = position;
@@ -171,9 +188,13 @@ final class SegmentScanner {
                 content.getInt(offset + FRAME_CRC_OFFSET), checksum(offset, length));
     }
 
+    /** The next offset from {@code from} where a whole valid frame with a plausible sequence starts, or -1. */
     private int nextValidFrame(int from) {
         for (int candidate = from; candidate <= content.limit() - FRAME_HEADER_LENGTH; candidate++) {
-            if (isValidFrame(candidate)) {
+            long candidateSequence = content.getLong(candidate + FRAME_SEQUENCE_OFFSET);
+            boolean plausible = candidateSequence >= 0 && candidateSequence <= sequenceCeiling
+                    && (lastSequence == NO_SEQUENCE || candidateSequence > lastSequence);
+            if (plausible && isValidFrame(candidate)) {
                 return candidate;
             }
         }

@@ -5,15 +5,19 @@ import static dev.logbuf.archive.ArchiveFixtures.expected;
 import static dev.logbuf.archive.ArchiveFixtures.readAll;
 import static dev.logbuf.archive.ArchiveFixtures.segments;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.logbuf.archive.ArchiveFixtures.Contents;
 import dev.logbuf.archive.ArchiveFixtures.Read;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -161,6 +165,32 @@ class ArchiveCorruptionTest {
         assertThat(contents.records()).containsExactlyElementsOf(expected(0, 100));
         assertThat(contents.problems()).extracting(ArchiveProblem::kind)
                 .contains(ArchiveProblem.Kind.CORRUPT_HEADER, ArchiveProblem.Kind.OUT_OF_ORDER);
+    }
+
+    @Test
+    void searchingPastDamageSkipsChanceFramesInPayloadsFullOfLengthLikeNumbers() throws IOException {
+        // every 4-byte-aligned offset of this 16 MiB payload reads as a plausible 60,000-byte frame length:
+        // a search that checksummed each candidate would read about 250 GB; the sequence bound rejects them
+        ByteBuffer payload = ByteBuffer.allocate(16 << 20).order(ByteOrder.LITTLE_ENDIAN);
+        while (payload.hasRemaining()) {
+            payload.putInt(60_000);
+        }
+        try (ArchiveWriter writer = ArchiveWriter.open(dir)) {
+            ArchiveFixtures.append(writer, ArchiveFixtures.payload(0));
+            ArchiveFixtures.append(writer, payload.array());
+            ArchiveFixtures.append(writer, ArchiveFixtures.payload(2));
+        }
+        Path segment = segments(dir).get(0);
+        byte[] content = Files.readAllBytes(segment);
+        int bigFrame = 32 + 16 + ArchiveFixtures.payload(0).length;
+        flip(segment, content, bigFrame + 16 + 1000, 0);
+
+        Contents contents = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> readAll(dir));
+
+        assertThat(contents.problems()).extracting(ArchiveProblem::kind)
+                .containsExactly(ArchiveProblem.Kind.CORRUPT_RECORDS, ArchiveProblem.Kind.MISSING_RECORDS);
+        assertThat(contents.problems().get(0).offset()).isEqualTo(bigFrame);
+        assertThat(contents.sequences()).containsExactly(0L, 2L);
     }
 
     private ArchiveRecord recordAt(long sequence) {
