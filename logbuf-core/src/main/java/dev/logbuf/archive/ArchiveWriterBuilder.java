@@ -48,7 +48,8 @@ public final class ArchiveWriterBuilder {
     /**
      * Size in bytes at which a segment is sealed and the next one started: a segment never grows past it,
      * except one holding a single record larger than the limit. Between {@value #MIN_SEGMENT_SIZE} bytes and
-     * 1 GiB.
+     * 1 GiB. Opening reads the last segment into the heap once to check it, and the reader holds one segment
+     * at a time: leave room for one segment in the heap.
      */
     public ArchiveWriterBuilder segmentSize(long bytes) {
         if (bytes < MIN_SEGMENT_SIZE || bytes > MAX_SEGMENT_SIZE) {
