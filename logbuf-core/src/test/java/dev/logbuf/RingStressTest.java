@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -16,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * Many threads, millions of records of random sizes (1..maxRecordLength,
  * skewed small) and 10% aborted claims through a 4 KiB ring; the consumer,
  * alternating {@code drain} and {@code tryRead}, checks per-producer order, no
- * loss, no duplicate and no corruption of every byte (see {@link StressRecord}).
+ * loss, no duplicate and no corruption of every byte (see {@link StressRecord}),
+ * while a monitoring thread polls {@code blockedClaim()} and checks each report.
  *
  * <p>{@code -Dlogbuf.stress.records=N} sets the records per producer (default
  * 1,000,000). The timeout is a hang guard only, far above the expected time.
@@ -52,7 +56,11 @@ class RingStressTest {
             Consumer consumer = ring.consumer();
             Thread consumerThread = start("consumer", failure, () -> consume(consumer, verifier, failure));
             threads.add(consumerThread);
+            AtomicBoolean consumed = new AtomicBoolean();
+            Thread monitor = start("monitor", failure, () -> monitor(ring, consumed, failure));
+            threads.add(monitor);
             consumerThread.join();
+            consumed.set(true);
             for (Thread thread : threads) {
                 thread.join();
             }
@@ -91,12 +99,36 @@ class RingStressTest {
         if (attempt < 64) {
             Thread.onSpinWait();
         } else {
-            Thread.yield();
+            LockSupport.parkNanos(20_000); // a health check polls now and then, not in a hot loop
         }
     }
 
     private static boolean givenUp(AtomicReference<Throwable> failure) {
         return failure.get() != null || Thread.currentThread().isInterrupted();
+    }
+
+    /**
+     * Polls {@code blockedClaim()} and both positions the whole time, as a health
+     * check would (pausing briefly between polls), checking every report is consistent:
+     * "calling it never changes what the consumer reads" is checked by the
+     * consumer's verification running alongside.
+     */
+    private static void monitor(RingBuffer ring, AtomicBoolean consumed, AtomicReference<Throwable> failure) {
+        while (!consumed.get() && !givenUp(failure)) {
+            long consumerBefore = ring.consumerPosition();
+            Optional<BlockedClaim> blocked = ring.blockedClaim();
+            long producerAfter = ring.producerPosition();
+            if (blocked.isPresent()) {
+                BlockedClaim claim = blocked.get();
+                if (claim.position() % 8 != 0 || claim.position() < consumerBefore || claim.position() >= producerAfter
+                        || claim.blockedForNanos() < 0
+                        || claim.claimantThreadName() != null && !claim.claimantThreadName().startsWith("producer-")) {
+                    throw new AssertionError(claim + " inconsistent with consumer position " + consumerBefore
+                            + " (before) and producer position " + producerAfter + " (after)");
+                }
+            }
+            LockSupport.parkNanos(20_000); // a health check polls now and then, not in a hot loop
+        }
     }
 
     private static void produce(Producer producer, int id, int maxLength, AtomicReference<Throwable> failure) {
@@ -198,14 +230,22 @@ class RingStressTest {
             if (sequence >= RECORDS_PER_PRODUCER) {
                 throw new AssertionError("producer " + producer + " delivered more than " + RECORDS_PER_PRODUCER);
             }
-            int expectedLength = expected.encode(producer, sequence);
-            if (length != expectedLength || !java.util.Arrays.equals(bytes, 0, length, expected.bytes, 0, length)) {
+            int expectedLength = expected.lengthOf(producer, sequence);
+            boolean intact;
+            if (length < StressRecord.FULL_LAYOUT) {
+                // Too short for a checksum: compare every byte with the recomputed record.
+                intact = length == expectedLength && expected.encode(producer, sequence) == length
+                        && java.util.Arrays.equals(bytes, 0, length, expected.bytes, 0, length);
+            } else {
+                intact = length == expectedLength && StressRecord.sequenceOf(bytes) == sequence;
+            }
+            if (!intact) {
                 throw new AssertionError("producer " + producer + ": expected record " + sequence + " of "
                         + expectedLength + " bytes, got " + StressRecord.describe(bytes, length)
                         + " (lost, duplicated, reordered or corrupted)");
             }
             if (!StressRecord.checksumHolds(bytes, length)) {
-                throw new AssertionError("checksum mismatch in record " + sequence + " of producer " + producer);
+                throw new AssertionError("CRC32C mismatch in record " + sequence + " of producer " + producer);
             }
             next[producer] = sequence + 1;
             if (sequence + 1 == RECORDS_PER_PRODUCER) {
@@ -221,7 +261,8 @@ class RingStressTest {
      * filler, CRC32C of everything before it (4, LE). Shorter records cannot
      * hold all that: their first byte is {@code producer | (sequence & 63) << 2}
      * and the rest are bytes of a hash of (producer, sequence), which the
-     * consumer recomputes; so every byte of every record is still checked.
+     * consumer recomputes. The consumer checks id, sequence and length of every
+     * record, and the CRC32C (long ones) or every byte (short ones).
      */
     static final class StressRecord {
         static final int FULL_LAYOUT = 13;
@@ -286,22 +327,26 @@ class RingStressTest {
 
         static boolean checksumHolds(byte[] bytes, int length) {
             if (length < FULL_LAYOUT) {
-                return true; // every byte was compared with its recomputed value
+                return true; // every byte was compared with the recomputed record
             }
             int stored = (bytes[length - 4] & 0xFF) | (bytes[length - 3] & 0xFF) << 8
                     | (bytes[length - 2] & 0xFF) << 16 | (bytes[length - 1] & 0xFF) << 24;
             return stored == crc(bytes, length - 4);
         }
 
-        static String describe(byte[] bytes, int length) {
-            if (length < FULL_LAYOUT) {
-                return "a short record (" + length + " bytes) with sequence bits " + ((bytes[0] >>> 2) & 63);
-            }
+        static long sequenceOf(byte[] bytes) {
             long sequence = 0;
             for (int i = 7; i >= 0; i--) {
                 sequence = sequence << 8 | (bytes[1 + i] & 0xFF);
             }
-            return "record " + sequence + " of " + length + " bytes";
+            return sequence;
+        }
+
+        static String describe(byte[] bytes, int length) {
+            if (length < FULL_LAYOUT) {
+                return "a short record (" + length + " bytes) with sequence bits " + ((bytes[0] >>> 2) & 63);
+            }
+            return "record " + sequenceOf(bytes) + " of " + length + " bytes";
         }
     }
 }
