@@ -84,8 +84,7 @@ public record RingSettings(String name, RingBuffer.Type type, int capacity, Dura
     private static void requirePositive(String name, String suffix, Duration duration,
             Function<String, LogbufRingsRegistrar.ConfiguredValue> configured, String example) {
         if (duration == null || duration.isNegative() || duration.isZero()) {
-            throw invalid(name, suffix, duration, configured, "the duration must be positive"
-                    + ((duration != null) ? "; it is " + duration : ""),
+            throw invalid(name, suffix, duration, configured, "the duration must be positive",
                     "Set %s to a positive duration such as " + example + " or 500ms.");
         }
     }

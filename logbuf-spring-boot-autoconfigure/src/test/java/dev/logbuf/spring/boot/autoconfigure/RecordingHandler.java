@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -16,9 +15,11 @@ import dev.logbuf.RecordHandler;
  */
 public class RecordingHandler implements RecordHandler {
 
-    private final List<byte[]> records = new CopyOnWriteArrayList<>();
+    /** Guarded by itself; copied out by the accessors. */
+    private final List<byte[]> records = new ArrayList<>();
 
-    private final List<String> threads = new CopyOnWriteArrayList<>();
+    /** Guarded by {@link #records}. */
+    private final List<String> threads = new ArrayList<>();
 
     private volatile CountDownLatch gate;
 
@@ -37,8 +38,10 @@ public class RecordingHandler implements RecordHandler {
         }
         byte[] copy = new byte[length];
         buffer.get(offset, copy);
-        this.threads.add(Thread.currentThread().getName());
-        this.records.add(copy);
+        synchronized (this.records) {
+            this.threads.add(Thread.currentThread().getName());
+            this.records.add(copy);
+        }
         if (length >= 4 && new String(copy, 0, 4, StandardCharsets.US_ASCII).equals("fail")) {
             throw new IllegalStateException("handler refuses " + new String(copy, StandardCharsets.US_ASCII));
         }
@@ -51,19 +54,24 @@ public class RecordingHandler implements RecordHandler {
         return gate;
     }
 
+    /** A copy of the records handled so far. */
     public List<byte[]> records() {
-        return this.records;
+        synchronized (this.records) {
+            return new ArrayList<>(this.records);
+        }
     }
 
     public List<String> texts() {
         List<String> texts = new ArrayList<>();
-        for (byte[] record : this.records) {
+        for (byte[] record : records()) {
             texts.add(new String(record, StandardCharsets.UTF_8));
         }
         return texts;
     }
 
     public List<String> threadNames() {
-        return this.threads;
+        synchronized (this.records) {
+            return new ArrayList<>(this.threads);
+        }
     }
 }
