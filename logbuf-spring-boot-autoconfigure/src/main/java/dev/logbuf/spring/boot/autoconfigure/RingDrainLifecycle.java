@@ -78,6 +78,7 @@ public final class RingDrainLifecycle implements SmartLifecycle {
     /** Published by the drain thread after each batch (release), read by monitoring (acquire). */
     private final AtomicLong recordsDrained = new AtomicLong();
 
+    /** Incremented by the drain thread only (a volatile read-modify-write), read by monitoring threads. */
     private final AtomicLong handlerErrors = new AtomicLong();
 
     /** Drain thread only. */

@@ -12,6 +12,7 @@ import dev.logbuf.RecordHandler;
 import dev.logbuf.RingBuffer;
 import dev.logbuf.WriteClaim;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -21,6 +22,8 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -186,6 +189,21 @@ class LogbufAutoConfigurationTests {
             assertThat(ring.drainRunning()).isTrue();
             assertThat(ring.producer().offer(bytes("after"))).isTrue();
             await().atMost(Duration.ofSeconds(5)).until(() -> handler.texts().contains("after"));
+        });
+    }
+
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void handlerExceptionsAreLoggedOncePerIntervalWithTheNumberSuppressed(CapturedOutput output) {
+        this.runner.withPropertyValues("logbuf.rings.audit.handler=recordingHandler").run((context) -> {
+            LogbufRing ring = context.getBean(LogbufRings.class).get("audit");
+            for (int i = 0; i < 5; i++) {
+                assertThat(ring.producer().offer(bytes("fail-" + i))).isTrue();
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> ring.drainErrors() == 5);
+            String report = "Record handler 'recordingHandler' of logbuf ring 'audit' threw";
+            assertThat(output.getAll().split(report, -1)).hasSize(2);
+            assertThat(output).contains("handler refuses fail-0").doesNotContain("handler refuses fail-1");
         });
     }
 
