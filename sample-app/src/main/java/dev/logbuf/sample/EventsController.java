@@ -1,5 +1,7 @@
 package dev.logbuf.sample;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 
 import dev.logbuf.Producer;
@@ -10,7 +12,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -29,18 +30,25 @@ class EventsController {
         this.audit = audit;
     }
 
+    /**
+     * Reads the raw request body (an {@code InputStream}, not a {@code byte[]}
+     * body, so that a form-encoded POST is archived exactly as sent rather than
+     * re-encoded from its parsed parameters), at most one byte more than the
+     * ring's largest record.
+     */
     @PostMapping("/events")
     ResponseEntity<?> post(@RequestHeader(name = HttpHeaders.CONTENT_LENGTH, required = false) Long contentLength,
-            @RequestBody(required = false) byte[] body) {
+            InputStream in) throws IOException {
         int max = this.audit.maxRecordLength();
         if (contentLength != null && contentLength > max) {
-            return problem(HttpStatus.BAD_REQUEST, "The body has " + contentLength
-                    + " bytes; an event must have 1 to " + max + " bytes (the audit ring's largest record)");
+            return badLength(Long.toString(contentLength), max);
         }
-        int length = (body != null) ? body.length : 0;
-        if (length < 1 || length > max) {
-            return problem(HttpStatus.BAD_REQUEST, "The body has " + length + " bytes; an event must have 1 to " + max
-                    + " bytes (the audit ring's largest record)");
+        byte[] body = in.readNBytes(max + 1);
+        if (body.length > max) {
+            return badLength("more than " + max, max);
+        }
+        if (body.length == 0) {
+            return badLength("0", max);
         }
         if (!this.audit.offer(body)) {
             return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
@@ -49,6 +57,11 @@ class EventsController {
                         + this.audit.capacity() + " bytes); the event was not stored, retry later"));
         }
         return ResponseEntity.accepted().build();
+    }
+
+    private static ResponseEntity<ProblemDetail> badLength(String length, int max) {
+        return problem(HttpStatus.BAD_REQUEST, "The body has " + length + " bytes; an event must have 1 to " + max
+                + " bytes (the audit ring's largest record)");
     }
 
     private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String detail) {

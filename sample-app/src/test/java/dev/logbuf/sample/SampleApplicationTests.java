@@ -106,6 +106,16 @@ class SampleApplicationTests {
     }
 
     @Test
+    void aFormEncodedBodyIsArchivedExactlyAsSent() throws Exception {
+        String run = UUID.randomUUID().toString();
+        String text = run + " user=alice action=login&note=a+b%20c";
+        HttpResponse<String> response = this.http.post("/events", "application/x-www-form-urlencoded",
+                text.getBytes(StandardCharsets.UTF_8));
+        assertThat(response.statusCode()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> archivedTexts(run).equals(List.of(text)));
+    }
+
+    @Test
     void emptyAndOversizedBodiesAreRejectedWith400() throws Exception {
         HttpResponse<String> empty = this.http.post("/events", new byte[0]);
         assertThat(empty.statusCode()).isEqualTo(400);

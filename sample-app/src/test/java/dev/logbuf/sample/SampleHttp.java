@@ -24,8 +24,12 @@ final class SampleHttp {
     }
 
     HttpResponse<String> post(String path, byte[] body) throws IOException, InterruptedException {
+        return post(path, "application/octet-stream", body);
+    }
+
+    HttpResponse<String> post(String path, String contentType, byte[] body) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(uri(path))
-            .header("Content-Type", "application/octet-stream")
+            .header("Content-Type", contentType)
             .timeout(Duration.ofSeconds(20))
             .POST(HttpRequest.BodyPublishers.ofByteArray(body))
             .build();
