@@ -6,8 +6,9 @@ package dev.logbuf;
  * the consumer cannot pass it: every later record waits behind it.
  *
  * @param position            the record's position (its start in the ring's
- *                            ever-growing byte positions); equal to the
- *                            consumer position at the time of the observation
+ *                            ever-growing byte positions): the consumer
+ *                            position, or just past skip markers lying
+ *                            ahead of it
  * @param blockedForNanos     at least the time since this ring first observed
  *                            the head blocked on this record (by the consumer
  *                            or an earlier {@code blockedClaim()} call), at

@@ -68,15 +68,19 @@ final class MpscProducer extends MpscProducerFields {
             int index = memory.index(tail);
             final int toEnd = capacity - index;
             final int required = aligned <= toEnd ? aligned : toEnd + aligned;
-            // Opaque: a hint shared between producers, see headCache.
-            long head = (long) HEAD_CACHE.getOpaque(this);
+            // Acquire: pairs with the setRelease below by whichever producer cached
+            // it, which itself acquired it from the consumer's putHeadRelease; so the
+            // consumer's zeroing happens-before our writes even with a cached head.
+            long head = (long) HEAD_CACHE.getAcquire(this);
             if (tail + required - head > capacity) {
                 // Acquire: pairs with the consumer's putHeadRelease after zeroing.
                 head = memory.getHeadAcquire();
                 if (tail + required - head > capacity) {
                     return -1;
                 }
-                HEAD_CACHE.setOpaque(this, head);
+                // Release: passes on the happens-before edge we just acquired; pairs
+                // with the getAcquire above in other producers.
+                HEAD_CACHE.setRelease(this, head);
             }
             // CAS (volatile semantics): claims [tail, tail + required) for this thread
             // alone; pairs with other producers' CAS and the acquire loads of the

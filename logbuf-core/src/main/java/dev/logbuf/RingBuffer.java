@@ -48,6 +48,9 @@ public final class RingBuffer {
         RingAccess.install(RingBuffer::create);
     }
 
+    /** Skip markers blockedClaim() looks past to find the record the consumer will stop at. */
+    private static final int MAX_SKIP_MARKERS_SCANNED = 64;
+
     private final Type type;
     private final RingMemory memory;
     private final int maxRecordLength;
@@ -199,20 +202,32 @@ public final class RingBuffer {
             // tail release/CAS; head first, so head <= tail holds for what we read.
             long head = memory.getHeadAcquire();
             long tail = memory.getTailAcquire();
-            if (tail <= head) {
+            long position = head;
+            long header = 0;
+            for (int skipped = 0; position < tail; skipped++) {
+                // Acquire: pairs with the producers' release of a committed header or
+                // skip marker.
+                header = memory.getHeaderAcquire(memory.index(position));
+                int frameLength = RecordDescriptor.frameLength(header);
+                if (frameLength >= 0 || skipped == MAX_SKIP_MARKERS_SCANNED) {
+                    break;
+                }
+                position -= frameLength; // a skip marker the consumer will pass over: look behind it
+            }
+            if (position >= tail) {
                 return Optional.empty();
             }
-            // Acquire: pairs with the producers' release of a committed header.
-            long header = memory.getHeaderAcquire(memory.index(head));
+            // Acquire: pairs with the consumer's putHeadRelease. An unchanged head means
+            // none of what we read was released and reused in the meantime.
             if (memory.getHeadAcquire() != head) {
-                continue; // the consumer moved on; the header may belong to a newer record
+                continue;
             }
             if (RecordDescriptor.frameLength(header) != 0) {
-                return Optional.empty(); // committed or a skip marker: the consumer can pass it
+                return Optional.empty(); // committed (or a long run of skip markers): the consumer can go on
             }
             long now = System.nanoTime();
-            long since = stallWatch.blockedSince(head, now);
-            return Optional.of(new BlockedClaim(head, Math.max(0, now - since),
+            long since = stallWatch.blockedSince(position, now);
+            return Optional.of(new BlockedClaim(position, Math.max(0, now - since),
                     Claimants.nameOf(RecordDescriptor.claimantId(header))));
         }
         return Optional.empty(); // the head keeps moving: nothing is blocked

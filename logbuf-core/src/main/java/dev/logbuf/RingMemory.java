@@ -62,9 +62,9 @@ final class RingMemory {
         try {
             LONG.getAcquire(view, 0);
         } catch (IllegalStateException | UnsupportedOperationException e) {
-            throw new IllegalArgumentException("memory must support atomic 8-byte access: pass a direct or"
-                    + " memory-mapped ByteBuffer (heap buffers lose atomic access on Java 22 and later); "
-                    + e.getMessage(), e);
+            throw new IllegalArgumentException("memory must support atomic 8-byte access at position "
+                    + original.position() + " (" + e.getMessage() + "): pass a direct or memory-mapped ByteBuffer"
+                    + " whose position is 8-byte aligned; heap buffers support it only on Java 17-21", e);
         }
     }
 

@@ -215,4 +215,24 @@ class BlockedClaimTest {
         assertThat(seen.get().get().claimantThreadName()).isEqualTo(Thread.currentThread().getName());
         open.abort();
     }
+
+    @ParameterizedTest
+    @EnumSource(RingBuffer.Type.class)
+    void blockedClaimLooksPastSkipMarkersTheConsumerHasNotPassedYet(RingBuffer.Type type)
+            throws InterruptedException {
+        RingBuffer ring = ring(type, 256);
+        Producer producer = ring.producer();
+        Consumer consumer = ring.consumer();
+        producer.tryClaim(20).abort(); // a skip marker of 32 bytes at the head
+        long markerEnd = ring.producerPosition();
+        try (Claimant claimant = new Claimant(producer, 9, "behind-the-marker")) {
+            BlockedClaim blocked = ring.blockedClaim().orElseThrow();
+            assertThat(blocked.position()).isEqualTo(markerEnd);
+            assertThat(blocked.claimantThreadName()).isEqualTo("behind-the-marker");
+            assertThat(ring.consumerPosition()).as("blockedClaim releases nothing").isZero();
+            assertThat(consumer.tryRead()).isNull();
+            claimant.claim().putByte(0, (byte) 1).commit();
+            assertThat(ring.blockedClaim()).isEmpty();
+        }
+    }
 }
