@@ -9,7 +9,7 @@
 #
 # Knobs (environment):
 #   JCSTRESS_MODE     jcstress preset (default: quick)
-#   JCSTRESS_ARGS     extra jcstress options; default "-iters 2 -time 100" trims
+#   JCSTRESS_ARGS     extra jcstress options; default "-sc false -iters 2 -time 100" trims
 #                     the quick preset so the suite fits the CI budget. Set it
 #                     to "" to run the plain preset.
 #   JCSTRESS_FILTER   test regexp (default: all logbuf tests)
@@ -26,7 +26,7 @@ JAR="$ROOT/$MODULE/target/jcstress.jar"
 RUN_DIR="$ROOT/$MODULE/target/jcstress-run"
 
 JCSTRESS_MODE=${JCSTRESS_MODE:-quick}
-JCSTRESS_ARGS=${JCSTRESS_ARGS-"-iters 2 -time 100"}
+JCSTRESS_ARGS=${JCSTRESS_ARGS-"-sc false -iters 2 -time 100"}
 JCSTRESS_FILTER=${JCSTRESS_FILTER:-dev.logbuf.stress}
 JCSTRESS_BUDGET=${JCSTRESS_BUDGET:-1200}
 SOAK_DURATION=${SOAK_DURATION:-60s}
