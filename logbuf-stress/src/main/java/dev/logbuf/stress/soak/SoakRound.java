@@ -41,12 +41,16 @@ final class SoakRound {
      */
     private static final String READ_API = System.getProperty("logbuf.soak.read", "mixed");
 
-    record Config(int number, Kind kind, int capacity, int producers, int minLength, int maxLength,
+    /** Where a ring's bytes live: {@code spsc(int)}/{@code mpsc(int)}, or caller-owned heap or direct memory. */
+    enum Memory { OWN, HEAP_BUFFER, DIRECT_BUFFER }
+
+    record Config(int number, Kind kind, Memory memory, int capacity, int producers, int minLength, int maxLength,
                   double abortRate, long millis, long seed) {
         @Override
         public String toString() {
-            return String.format("round %d %s cap=%d producers=%d len=%d..%d abort=%.2f seed=%d",
-                    number, kind, capacity, producers, minLength, maxLength, abortRate, seed);
+            return String.format("round %d %s%s cap=%d producers=%d len=%d..%d abort=%.2f seed=%d",
+                    number, kind, memory == Memory.OWN ? "" : " over " + memory, capacity, producers,
+                    minLength, maxLength, abortRate, seed);
         }
     }
 
@@ -73,9 +77,11 @@ final class SoakRound {
         };
         int minLength = random.nextBoolean() ? 1 : 1 + random.nextInt(maxLength);
         boolean single = kind == Kind.SPSC || kind == Kind.CHANNEL_SPSC;
+        boolean channel = kind == Kind.CHANNEL_SPSC || kind == Kind.CHANNEL_MPSC;
+        Memory memory = channel ? Memory.OWN : Memory.values()[random.nextInt(Memory.values().length)];
         int producers = single ? 1 : 1 + random.nextInt(4);
         double abortRate = random.nextInt(4) == 0 ? 0.0 : random.nextDouble() * 0.3;
-        return new Config(number, kind, capacity, producers, minLength, maxLength, abortRate, millis, random.nextLong());
+        return new Config(number, kind, memory, capacity, producers, minLength, maxLength, abortRate, millis, random.nextLong());
     }
 
     private final Config config;
@@ -100,7 +106,10 @@ final class SoakRound {
             ringChannel = config.kind() == Kind.CHANNEL_SPSC
                     ? RingChannel.spsc(config.capacity()) : RingChannel.mpsc(config.capacity());
         } else {
-            ring = config.kind() == Kind.SPSC ? RingBuffer.spsc(config.capacity()) : RingBuffer.mpsc(config.capacity());
+            ring = newRing(config.kind(), config.memory(), config.capacity());
+            if (ring.capacity() != config.capacity()) {
+                fail("capacity() = " + ring.capacity() + ", expected " + config.capacity());
+            }
             if (ring.maxRecordLength() != config.capacity() / 2 - 8) {
                 fail("maxRecordLength() = " + ring.maxRecordLength() + ", expected capacity/2 - 8");
             }
@@ -165,6 +174,30 @@ final class SoakRound {
             }
         }
         return new Outcome(config, verifier.received(), aborted.get(), seconds, failure.get());
+    }
+
+    /**
+     * A ring of exactly {@code capacity} data bytes. Over caller-owned memory the
+     * counters take some room beside the data; the smallest buffer that yields the
+     * capacity is found by asking the ring (the layout stays the core's business).
+     */
+    static RingBuffer newRing(Kind kind, Memory memory, int capacity) {
+        if (memory == Memory.OWN) {
+            return kind == Kind.SPSC ? RingBuffer.spsc(capacity) : RingBuffer.mpsc(capacity);
+        }
+        for (int extra = 64; extra <= 1 << 16; extra += 64) {
+            ByteBuffer bytes = memory == Memory.DIRECT_BUFFER
+                    ? ByteBuffer.allocateDirect(capacity + extra) : ByteBuffer.allocate(capacity + extra);
+            try {
+                RingBuffer ring = kind == Kind.SPSC ? RingBuffer.spsc(bytes) : RingBuffer.mpsc(bytes);
+                if (ring.capacity() >= capacity) {
+                    return ring;
+                }
+            } catch (IllegalArgumentException tooSmall) {
+                // not enough room beside the counters yet
+            }
+        }
+        throw new IllegalStateException("no buffer up to 64 KiB beyond " + capacity + " bytes holds a ring of that capacity");
     }
 
     private void fail(String message) {
