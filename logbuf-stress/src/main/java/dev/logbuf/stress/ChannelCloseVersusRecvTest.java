@@ -27,8 +27,12 @@ import org.openjdk.jcstress.infra.results.L_Result;
  */
 public final class ChannelCloseVersusRecvTest {
 
-    /** Far longer than any legitimate wait; reaching it means a lost wake-up. */
-    static final Duration LONG_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * Far longer than any legitimate wait (the other actor is running and needs
+     * microseconds), so reaching it means a lost wake-up; short enough that a
+     * broken variant fails the suite in minutes rather than hours.
+     */
+    static final Duration LONG_TIMEOUT = Duration.ofSeconds(2);
 
     private ChannelCloseVersusRecvTest() {
     }
@@ -133,7 +137,7 @@ public final class ChannelCloseVersusRecvTest {
     }
 
     @JCStressTest
-    @Description("SPSC channel: send+commit+close vs recv(10 s) until closed")
+    @Description("SPSC channel: send+commit+close vs recv(2 s) until closed")
     @Outcome(id = "A closed", expect = Expect.ACCEPTABLE, desc = "got the record, then the close")
     @Outcome(expect = Expect.FORBIDDEN, desc = "record lost, torn, or a wait not woken by the commit or the close")
     @State
@@ -154,7 +158,7 @@ public final class ChannelCloseVersusRecvTest {
     }
 
     @JCStressTest
-    @Description("MPSC channel: send+commit+close vs recv(10 s) until closed")
+    @Description("MPSC channel: send+commit+close vs recv(2 s) until closed")
     @Outcome(id = "A closed", expect = Expect.ACCEPTABLE, desc = "got the record, then the close")
     @Outcome(expect = Expect.FORBIDDEN, desc = "record lost, torn, or a wait not woken by the commit or the close")
     @State

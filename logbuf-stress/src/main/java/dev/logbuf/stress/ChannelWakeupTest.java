@@ -19,15 +19,20 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.L_Result;
 
 /**
- * Park/wake: a receiver in {@code recv(10 s)} against a sender's commit, and a
- * sender in {@code send(len, 10 s)} on a full ring against the receiver freeing
+ * Park/wake: a receiver in {@code recv(2 s)} against a sender's commit, and a
+ * sender in {@code send(len, 2 s)} on a full ring against the receiver freeing
  * space. Whatever the interleaving (commit before the wait, during the spin,
  * or after the park), the waiting side must get through long before the
  * timeout: a timeout is a lost wake-up.
  */
 public final class ChannelWakeupTest {
 
-    static final Duration LONG_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * Far longer than any legitimate wait (the other actor is running and needs
+     * microseconds), so reaching it means a lost wake-up; short enough that a
+     * broken variant fails the suite in minutes rather than hours.
+     */
+    static final Duration LONG_TIMEOUT = Duration.ofSeconds(2);
 
     private ChannelWakeupTest() {
     }
@@ -59,7 +64,7 @@ public final class ChannelWakeupTest {
     }
 
     @JCStressTest
-    @Description("SPSC channel: recv(10 s) vs send+commit")
+    @Description("SPSC channel: recv(2 s) vs send+commit")
     @Outcome(id = "A", expect = Expect.ACCEPTABLE, desc = "received")
     @Outcome(expect = Expect.FORBIDDEN, desc = "lost wake-up (timeout) or torn record")
     @State
@@ -80,7 +85,7 @@ public final class ChannelWakeupTest {
     }
 
     @JCStressTest
-    @Description("MPSC channel: recv(10 s) vs send+commit")
+    @Description("MPSC channel: recv(2 s) vs send+commit")
     @Outcome(id = "A", expect = Expect.ACCEPTABLE, desc = "received")
     @Outcome(expect = Expect.FORBIDDEN, desc = "lost wake-up (timeout) or torn record")
     @State
@@ -101,7 +106,7 @@ public final class ChannelWakeupTest {
     }
 
     @JCStressTest
-    @Description("SPSC channel, full 32-byte ring: send(8, 10 s) vs the receiver taking one record")
+    @Description("SPSC channel, full 32-byte ring: send(8, 2 s) vs the receiver taking one record")
     @Outcome(id = "C", expect = Expect.ACCEPTABLE, desc = "the sender got room and its record arrived whole after A and B")
     @Outcome(expect = Expect.FORBIDDEN, desc = "lost wake-up (timeout), or a lost, torn or reordered record")
     @State
