@@ -32,13 +32,14 @@ public class DrainCounters {
     /**
      * Books one drain call that read {@code count} records: counts them and their
      * bytes and hands the consumer's running digest to the Blackhole, or, when
-     * the ring was empty, {@linkplain Workload#idle() idles}.
+     * the ring was empty, {@linkplain Idler#miss() idles}.
      */
-    public void drained(int count, RecordShape shape, long digest, Blackhole blackhole) {
+    public void drained(int count, RecordShape shape, long digest, Idler idler, Blackhole blackhole) {
         if (count == 0) {
-            Workload.idle();
+            idler.miss();
             return;
         }
+        idler.hit();
         add(count, shape.recordLength);
         blackhole.consume(digest);
     }

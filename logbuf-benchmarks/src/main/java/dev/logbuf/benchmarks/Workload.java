@@ -14,8 +14,8 @@ package dev.logbuf.benchmarks;
  *       queue refuses it.</li>
  *   <li>The consumer drains up to {@link #DRAIN_BATCH} records per call and
  *       reads every payload byte ({@link PayloadDigest}).</li>
- *   <li>A full ring or an empty one is met with {@link #idle()}, identical for
- *       every contender.</li>
+ *   <li>A full ring or an empty one is met with {@link Idler#miss()}, identical
+ *       for every contender.</li>
  * </ul>
  */
 public final class Workload {
@@ -30,16 +30,6 @@ public final class Workload {
     public static final int RECORD_HEADER_LENGTH = 8;
 
     private Workload() {
-    }
-
-    /**
-     * What a producer facing a full ring, or a consumer facing an empty one, does
-     * before its next attempt. A yield rather than a spin: this machine may have
-     * fewer cores than the benchmark has threads (two producers and a consumer on
-     * two cores), and a spinning thread would hold a core its peer needs.
-     */
-    public static void idle() {
-        Thread.yield();
     }
 
     /** Bytes a record of {@code length} payload bytes takes in a ring, header and padding included. */

@@ -1,7 +1,7 @@
 package dev.logbuf.benchmarks.latency;
 
+import dev.logbuf.benchmarks.Idler;
 import dev.logbuf.benchmarks.ProducerPayload;
-import dev.logbuf.benchmarks.Workload;
 import dev.logbuf.benchmarks.contenders.AgronaRings;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -18,7 +18,7 @@ import org.openjdk.jmh.infra.Control;
 
 /**
  * Producer latency of Agrona tryClaim/putBytes/commit ({@link AgronaRings}): one sampled call is one record
- * written, retried (after {@link Workload#idle()}) in the rare case the paced
+ * written, retried (after {@link Idler#miss()}) in the rare case the paced
  * producer finds the ring full.
  */
 @BenchmarkMode(Mode.SampleTime)
@@ -31,22 +31,25 @@ public class AgronaWriteLatency {
     @Benchmark
     @Group("spsc")
     @GroupThreads(1)
-    public void spscWrite(AgronaRings.OneToOne ring, ProducerPayload payload, ProducerPacing pacing, Control control) {
+    public void spscWrite(AgronaRings.OneToOne ring, ProducerPayload payload, ProducerPacing pacing, Idler idler,
+            Control control) {
         while (!ring.write(payload)) {
             if (control.stopMeasurement) {
                 return;
             }
-            Workload.idle();
+            idler.miss();
         }
+        idler.hit();
     }
 
     @Benchmark
     @Group("spsc")
     @GroupThreads(1)
-    public void spscDrain(AgronaRings.OneToOne ring, Blackhole blackhole) {
+    public void spscDrain(AgronaRings.OneToOne ring, Idler idler, Blackhole blackhole) {
         if (ring.drain() == 0) {
-            Workload.idle();
+            idler.miss();
         } else {
+            idler.hit();
             blackhole.consume(ring.digest());
         }
     }
@@ -54,22 +57,25 @@ public class AgronaWriteLatency {
     @Benchmark
     @Group("mpsc2")
     @GroupThreads(2)
-    public void mpsc2Write(AgronaRings.ManyToOne ring, ProducerPayload payload, ProducerPacing pacing, Control control) {
+    public void mpsc2Write(AgronaRings.ManyToOne ring, ProducerPayload payload, ProducerPacing pacing, Idler idler,
+            Control control) {
         while (!ring.write(payload)) {
             if (control.stopMeasurement) {
                 return;
             }
-            Workload.idle();
+            idler.miss();
         }
+        idler.hit();
     }
 
     @Benchmark
     @Group("mpsc2")
     @GroupThreads(1)
-    public void mpsc2Drain(AgronaRings.ManyToOne ring, Blackhole blackhole) {
+    public void mpsc2Drain(AgronaRings.ManyToOne ring, Idler idler, Blackhole blackhole) {
         if (ring.drain() == 0) {
-            Workload.idle();
+            idler.miss();
         } else {
+            idler.hit();
             blackhole.consume(ring.digest());
         }
     }

@@ -1,9 +1,9 @@
 package dev.logbuf.benchmarks.throughput;
 
 import dev.logbuf.benchmarks.DrainCounters;
+import dev.logbuf.benchmarks.Idler;
 import dev.logbuf.benchmarks.ProducerPayload;
 import dev.logbuf.benchmarks.RecordShape;
-import dev.logbuf.benchmarks.Workload;
 import dev.logbuf.benchmarks.contenders.AgronaRings;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -20,7 +20,7 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * Throughput of Agrona {@code OneToOneRingBuffer} and {@code ManyToOneRingBuffer} ({@link AgronaRings}); its forks,
  * and only its, get {@link AgronaRings#JVM_FLAGS}.
- * Producers write as fast as the ring takes records (idling when it is full);
+ * Producers write as fast as the ring takes records ({@link Idler} when it is full);
  * one consumer drains in batches. Read the {@code records} and {@code bytes} rates.
  */
 @BenchmarkMode(Mode.Throughput)
@@ -33,48 +33,57 @@ public class AgronaThroughput {
     @Benchmark
     @Group("spsc")
     @GroupThreads(1)
-    public void spscProduce(AgronaRings.OneToOne ring, ProducerPayload payload) {
-        if (!ring.write(payload)) {
-            Workload.idle();
+    public void spscProduce(AgronaRings.OneToOne ring, ProducerPayload payload, Idler idler) {
+        if (ring.write(payload)) {
+            idler.hit();
+        } else {
+            idler.miss();
         }
     }
 
     @Benchmark
     @Group("spsc")
     @GroupThreads(1)
-    public void spscDrain(AgronaRings.OneToOne ring, RecordShape shape, DrainCounters counters, Blackhole blackhole) {
-        counters.drained(ring.drain(), shape, ring.digest(), blackhole);
+    public void spscDrain(AgronaRings.OneToOne ring, RecordShape shape, DrainCounters counters, Idler idler,
+            Blackhole blackhole) {
+        counters.drained(ring.drain(), shape, ring.digest(), idler, blackhole);
     }
 
     @Benchmark
     @Group("mpsc1")
     @GroupThreads(1)
-    public void mpsc1Produce(AgronaRings.ManyToOne ring, ProducerPayload payload) {
-        if (!ring.write(payload)) {
-            Workload.idle();
+    public void mpsc1Produce(AgronaRings.ManyToOne ring, ProducerPayload payload, Idler idler) {
+        if (ring.write(payload)) {
+            idler.hit();
+        } else {
+            idler.miss();
         }
     }
 
     @Benchmark
     @Group("mpsc1")
     @GroupThreads(1)
-    public void mpsc1Drain(AgronaRings.ManyToOne ring, RecordShape shape, DrainCounters counters, Blackhole blackhole) {
-        counters.drained(ring.drain(), shape, ring.digest(), blackhole);
+    public void mpsc1Drain(AgronaRings.ManyToOne ring, RecordShape shape, DrainCounters counters, Idler idler,
+            Blackhole blackhole) {
+        counters.drained(ring.drain(), shape, ring.digest(), idler, blackhole);
     }
 
     @Benchmark
     @Group("mpsc2")
     @GroupThreads(2)
-    public void mpsc2Produce(AgronaRings.ManyToOne ring, ProducerPayload payload) {
-        if (!ring.write(payload)) {
-            Workload.idle();
+    public void mpsc2Produce(AgronaRings.ManyToOne ring, ProducerPayload payload, Idler idler) {
+        if (ring.write(payload)) {
+            idler.hit();
+        } else {
+            idler.miss();
         }
     }
 
     @Benchmark
     @Group("mpsc2")
     @GroupThreads(1)
-    public void mpsc2Drain(AgronaRings.ManyToOne ring, RecordShape shape, DrainCounters counters, Blackhole blackhole) {
-        counters.drained(ring.drain(), shape, ring.digest(), blackhole);
+    public void mpsc2Drain(AgronaRings.ManyToOne ring, RecordShape shape, DrainCounters counters, Idler idler,
+            Blackhole blackhole) {
+        counters.drained(ring.drain(), shape, ring.digest(), idler, blackhole);
     }
 }

@@ -1,9 +1,9 @@
 package dev.logbuf.benchmarks.throughput;
 
 import dev.logbuf.benchmarks.DrainCounters;
+import dev.logbuf.benchmarks.Idler;
 import dev.logbuf.benchmarks.ProducerPayload;
 import dev.logbuf.benchmarks.RecordShape;
-import dev.logbuf.benchmarks.Workload;
 import dev.logbuf.benchmarks.contenders.BlockingQueues;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -19,7 +19,7 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * Throughput of {@code ArrayBlockingQueue<byte[]>} ({@link BlockingQueues}), the same queue for SPSC and MPSC.
- * Producers write as fast as the ring takes records (idling when it is full);
+ * Producers write as fast as the ring takes records ({@link Idler} when it is full);
  * one consumer drains in batches. Read the {@code records} and {@code bytes} rates.
  */
 @BenchmarkMode(Mode.Throughput)
@@ -32,48 +32,57 @@ public class BlockingQueueThroughput {
     @Benchmark
     @Group("spsc")
     @GroupThreads(1)
-    public void spscProduce(BlockingQueues.Queue ring, ProducerPayload payload) {
-        if (!ring.write(payload)) {
-            Workload.idle();
+    public void spscProduce(BlockingQueues.Queue ring, ProducerPayload payload, Idler idler) {
+        if (ring.write(payload)) {
+            idler.hit();
+        } else {
+            idler.miss();
         }
     }
 
     @Benchmark
     @Group("spsc")
     @GroupThreads(1)
-    public void spscDrain(BlockingQueues.Queue ring, RecordShape shape, DrainCounters counters, Blackhole blackhole) {
-        counters.drained(ring.drain(), shape, ring.digest(), blackhole);
+    public void spscDrain(BlockingQueues.Queue ring, RecordShape shape, DrainCounters counters, Idler idler,
+            Blackhole blackhole) {
+        counters.drained(ring.drain(), shape, ring.digest(), idler, blackhole);
     }
 
     @Benchmark
     @Group("mpsc1")
     @GroupThreads(1)
-    public void mpsc1Produce(BlockingQueues.Queue ring, ProducerPayload payload) {
-        if (!ring.write(payload)) {
-            Workload.idle();
+    public void mpsc1Produce(BlockingQueues.Queue ring, ProducerPayload payload, Idler idler) {
+        if (ring.write(payload)) {
+            idler.hit();
+        } else {
+            idler.miss();
         }
     }
 
     @Benchmark
     @Group("mpsc1")
     @GroupThreads(1)
-    public void mpsc1Drain(BlockingQueues.Queue ring, RecordShape shape, DrainCounters counters, Blackhole blackhole) {
-        counters.drained(ring.drain(), shape, ring.digest(), blackhole);
+    public void mpsc1Drain(BlockingQueues.Queue ring, RecordShape shape, DrainCounters counters, Idler idler,
+            Blackhole blackhole) {
+        counters.drained(ring.drain(), shape, ring.digest(), idler, blackhole);
     }
 
     @Benchmark
     @Group("mpsc2")
     @GroupThreads(2)
-    public void mpsc2Produce(BlockingQueues.Queue ring, ProducerPayload payload) {
-        if (!ring.write(payload)) {
-            Workload.idle();
+    public void mpsc2Produce(BlockingQueues.Queue ring, ProducerPayload payload, Idler idler) {
+        if (ring.write(payload)) {
+            idler.hit();
+        } else {
+            idler.miss();
         }
     }
 
     @Benchmark
     @Group("mpsc2")
     @GroupThreads(1)
-    public void mpsc2Drain(BlockingQueues.Queue ring, RecordShape shape, DrainCounters counters, Blackhole blackhole) {
-        counters.drained(ring.drain(), shape, ring.digest(), blackhole);
+    public void mpsc2Drain(BlockingQueues.Queue ring, RecordShape shape, DrainCounters counters, Idler idler,
+            Blackhole blackhole) {
+        counters.drained(ring.drain(), shape, ring.digest(), idler, blackhole);
     }
 }

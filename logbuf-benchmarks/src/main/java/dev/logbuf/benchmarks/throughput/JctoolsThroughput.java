@@ -1,9 +1,9 @@
 package dev.logbuf.benchmarks.throughput;
 
 import dev.logbuf.benchmarks.DrainCounters;
+import dev.logbuf.benchmarks.Idler;
 import dev.logbuf.benchmarks.ProducerPayload;
 import dev.logbuf.benchmarks.RecordShape;
-import dev.logbuf.benchmarks.Workload;
 import dev.logbuf.benchmarks.contenders.JctoolsQueues;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -19,7 +19,7 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * Throughput of JCTools {@code SpscArrayQueue<byte[]>} and {@code MpscArrayQueue<byte[]>} ({@link JctoolsQueues}).
- * Producers write as fast as the ring takes records (idling when it is full);
+ * Producers write as fast as the ring takes records ({@link Idler} when it is full);
  * one consumer drains in batches. Read the {@code records} and {@code bytes} rates.
  */
 @BenchmarkMode(Mode.Throughput)
@@ -32,48 +32,57 @@ public class JctoolsThroughput {
     @Benchmark
     @Group("spsc")
     @GroupThreads(1)
-    public void spscProduce(JctoolsQueues.Spsc ring, ProducerPayload payload) {
-        if (!ring.write(payload)) {
-            Workload.idle();
+    public void spscProduce(JctoolsQueues.Spsc ring, ProducerPayload payload, Idler idler) {
+        if (ring.write(payload)) {
+            idler.hit();
+        } else {
+            idler.miss();
         }
     }
 
     @Benchmark
     @Group("spsc")
     @GroupThreads(1)
-    public void spscDrain(JctoolsQueues.Spsc ring, RecordShape shape, DrainCounters counters, Blackhole blackhole) {
-        counters.drained(ring.drain(), shape, ring.digest(), blackhole);
+    public void spscDrain(JctoolsQueues.Spsc ring, RecordShape shape, DrainCounters counters, Idler idler,
+            Blackhole blackhole) {
+        counters.drained(ring.drain(), shape, ring.digest(), idler, blackhole);
     }
 
     @Benchmark
     @Group("mpsc1")
     @GroupThreads(1)
-    public void mpsc1Produce(JctoolsQueues.Mpsc ring, ProducerPayload payload) {
-        if (!ring.write(payload)) {
-            Workload.idle();
+    public void mpsc1Produce(JctoolsQueues.Mpsc ring, ProducerPayload payload, Idler idler) {
+        if (ring.write(payload)) {
+            idler.hit();
+        } else {
+            idler.miss();
         }
     }
 
     @Benchmark
     @Group("mpsc1")
     @GroupThreads(1)
-    public void mpsc1Drain(JctoolsQueues.Mpsc ring, RecordShape shape, DrainCounters counters, Blackhole blackhole) {
-        counters.drained(ring.drain(), shape, ring.digest(), blackhole);
+    public void mpsc1Drain(JctoolsQueues.Mpsc ring, RecordShape shape, DrainCounters counters, Idler idler,
+            Blackhole blackhole) {
+        counters.drained(ring.drain(), shape, ring.digest(), idler, blackhole);
     }
 
     @Benchmark
     @Group("mpsc2")
     @GroupThreads(2)
-    public void mpsc2Produce(JctoolsQueues.Mpsc ring, ProducerPayload payload) {
-        if (!ring.write(payload)) {
-            Workload.idle();
+    public void mpsc2Produce(JctoolsQueues.Mpsc ring, ProducerPayload payload, Idler idler) {
+        if (ring.write(payload)) {
+            idler.hit();
+        } else {
+            idler.miss();
         }
     }
 
     @Benchmark
     @Group("mpsc2")
     @GroupThreads(1)
-    public void mpsc2Drain(JctoolsQueues.Mpsc ring, RecordShape shape, DrainCounters counters, Blackhole blackhole) {
-        counters.drained(ring.drain(), shape, ring.digest(), blackhole);
+    public void mpsc2Drain(JctoolsQueues.Mpsc ring, RecordShape shape, DrainCounters counters, Idler idler,
+            Blackhole blackhole) {
+        counters.drained(ring.drain(), shape, ring.digest(), idler, blackhole);
     }
 }

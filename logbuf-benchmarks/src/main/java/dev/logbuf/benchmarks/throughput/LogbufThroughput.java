@@ -1,9 +1,9 @@
 package dev.logbuf.benchmarks.throughput;
 
 import dev.logbuf.benchmarks.DrainCounters;
+import dev.logbuf.benchmarks.Idler;
 import dev.logbuf.benchmarks.ProducerPayload;
 import dev.logbuf.benchmarks.RecordShape;
-import dev.logbuf.benchmarks.Workload;
 import dev.logbuf.benchmarks.contenders.LogbufRings;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -20,7 +20,7 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * Throughput of logbuf SPSC and MPSC rings ({@link LogbufRings}); needs no JVM flag. {@code spscOffer}
  * is the SPSC workload through {@code offer(byte[])} instead of claim/put/commit.
- * Producers write as fast as the ring takes records (idling when it is full);
+ * Producers write as fast as the ring takes records ({@link Idler} when it is full);
  * one consumer drains in batches. Read the {@code records} and {@code bytes} rates.
  */
 @BenchmarkMode(Mode.Throughput)
@@ -33,64 +33,76 @@ public class LogbufThroughput {
     @Benchmark
     @Group("spsc")
     @GroupThreads(1)
-    public void spscProduce(LogbufRings.Spsc ring, ProducerPayload payload) {
-        if (!ring.write(payload)) {
-            Workload.idle();
+    public void spscProduce(LogbufRings.Spsc ring, ProducerPayload payload, Idler idler) {
+        if (ring.write(payload)) {
+            idler.hit();
+        } else {
+            idler.miss();
         }
     }
 
     @Benchmark
     @Group("spsc")
     @GroupThreads(1)
-    public void spscDrain(LogbufRings.Spsc ring, RecordShape shape, DrainCounters counters, Blackhole blackhole) {
-        counters.drained(ring.drain(), shape, ring.digest(), blackhole);
+    public void spscDrain(LogbufRings.Spsc ring, RecordShape shape, DrainCounters counters, Idler idler,
+            Blackhole blackhole) {
+        counters.drained(ring.drain(), shape, ring.digest(), idler, blackhole);
     }
 
     @Benchmark
     @Group("spscOffer")
     @GroupThreads(1)
-    public void spscOfferProduce(LogbufRings.Spsc ring, ProducerPayload payload) {
-        if (!ring.offer(payload)) {
-            Workload.idle();
+    public void spscOfferProduce(LogbufRings.Spsc ring, ProducerPayload payload, Idler idler) {
+        if (ring.offer(payload)) {
+            idler.hit();
+        } else {
+            idler.miss();
         }
     }
 
     @Benchmark
     @Group("spscOffer")
     @GroupThreads(1)
-    public void spscOfferDrain(LogbufRings.Spsc ring, RecordShape shape, DrainCounters counters, Blackhole blackhole) {
-        counters.drained(ring.drain(), shape, ring.digest(), blackhole);
+    public void spscOfferDrain(LogbufRings.Spsc ring, RecordShape shape, DrainCounters counters, Idler idler,
+            Blackhole blackhole) {
+        counters.drained(ring.drain(), shape, ring.digest(), idler, blackhole);
     }
 
     @Benchmark
     @Group("mpsc1")
     @GroupThreads(1)
-    public void mpsc1Produce(LogbufRings.Mpsc ring, ProducerPayload payload) {
-        if (!ring.write(payload)) {
-            Workload.idle();
+    public void mpsc1Produce(LogbufRings.Mpsc ring, ProducerPayload payload, Idler idler) {
+        if (ring.write(payload)) {
+            idler.hit();
+        } else {
+            idler.miss();
         }
     }
 
     @Benchmark
     @Group("mpsc1")
     @GroupThreads(1)
-    public void mpsc1Drain(LogbufRings.Mpsc ring, RecordShape shape, DrainCounters counters, Blackhole blackhole) {
-        counters.drained(ring.drain(), shape, ring.digest(), blackhole);
+    public void mpsc1Drain(LogbufRings.Mpsc ring, RecordShape shape, DrainCounters counters, Idler idler,
+            Blackhole blackhole) {
+        counters.drained(ring.drain(), shape, ring.digest(), idler, blackhole);
     }
 
     @Benchmark
     @Group("mpsc2")
     @GroupThreads(2)
-    public void mpsc2Produce(LogbufRings.Mpsc ring, ProducerPayload payload) {
-        if (!ring.write(payload)) {
-            Workload.idle();
+    public void mpsc2Produce(LogbufRings.Mpsc ring, ProducerPayload payload, Idler idler) {
+        if (ring.write(payload)) {
+            idler.hit();
+        } else {
+            idler.miss();
         }
     }
 
     @Benchmark
     @Group("mpsc2")
     @GroupThreads(1)
-    public void mpsc2Drain(LogbufRings.Mpsc ring, RecordShape shape, DrainCounters counters, Blackhole blackhole) {
-        counters.drained(ring.drain(), shape, ring.digest(), blackhole);
+    public void mpsc2Drain(LogbufRings.Mpsc ring, RecordShape shape, DrainCounters counters, Idler idler,
+            Blackhole blackhole) {
+        counters.drained(ring.drain(), shape, ring.digest(), idler, blackhole);
     }
 }
