@@ -56,17 +56,25 @@ public final class Comparison {
             new Contender("jctools", "JctoolsThroughput", "JctoolsWriteLatency"),
             new Contender("abq", "BlockingQueueThroughput", "BlockingQueueWriteLatency"));
 
-    /** One JMH run: the benchmarks it includes and the record lengths it runs them with. */
-    record Part(String name, List<String> includes, List<Integer> recordLengths) {
+    /**
+     * One JMH run: the benchmarks it includes, the record lengths it runs them
+     * with, and its forks. The ring-to-ring throughput parts get two forks: a
+     * producer and a consumer on two cores settle, per JVM, into one of a few
+     * steady states (how far the consumer trails), and one fork can land in a
+     * poor one.
+     */
+    record Part(String name, List<String> includes, List<Integer> recordLengths, int forks) {
     }
 
     static final List<Integer> ALL_LENGTHS = List.of(16, 64, 256, 1024, 2048);
 
     static final List<Part> PARTS = List.of(
-            new Part("spsc", List.of("\\.throughput\\.\\w+\\.spsc$", "\\.baseline\\.MemcpyBaseline\\.copy$"), ALL_LENGTHS),
-            new Part("mpsc2", List.of("\\.throughput\\.\\w+\\.mpsc2$"), List.of(64, 2048)),
-            new Part("mpsc1", List.of("\\.throughput\\.\\w+\\.mpsc1$", "\\.throughput\\.LogbufThroughput\\.spscOffer$"), List.of(64)),
-            new Part("latency", List.of("\\.latency\\.\\w+\\.(spsc|mpsc2)$"), List.of(64)));
+            new Part("spsc", List.of("\\.throughput\\.\\w+\\.spsc$"), ALL_LENGTHS, 2),
+            new Part("memcpy", List.of("\\.baseline\\.MemcpyBaseline\\.copy$"), ALL_LENGTHS, 1),
+            new Part("mpsc2", List.of("\\.throughput\\.\\w+\\.mpsc2$"), List.of(64, 2048), 2),
+            new Part("mpsc1", List.of("\\.throughput\\.\\w+\\.mpsc1$", "\\.throughput\\.LogbufThroughput\\.spscOffer$"),
+                    List.of(64), 1),
+            new Part("latency", List.of("\\.latency\\.\\w+\\.(spsc|mpsc2)$"), List.of(64), 1));
 
     /** Results keyed by "SimpleClass.group@recordLength". */
     private final Map<String, RunResult> results = new LinkedHashMap<>();
@@ -117,10 +125,10 @@ public final class Comparison {
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .param("recordLength", lengths.stream().map(String::valueOf).toArray(String[]::new))
                 .addProfiler(GCProfiler.class)
-                .forks(1)
-                .warmupIterations(smoke ? 1 : 2)
+                .forks(smoke ? 1 : part.forks())
+                .warmupIterations(1)
                 .warmupTime(TimeValue.seconds(1))
-                .measurementIterations(smoke ? 1 : 4)
+                .measurementIterations(smoke ? 1 : 3)
                 .measurementTime(TimeValue.seconds(1))
                 .shouldFailOnError(!Boolean.getBoolean("comparison.keepGoing"))
                 .result(resultsDir.resolve(stamp + "-" + part.name() + ".json").toString())
@@ -150,7 +158,7 @@ public final class Comparison {
                 smoke ? "  [SMOKE RUN: one short iteration, not a measurement]" : "",
                 version, System.getProperty("java.vm.name"), Runtime.getRuntime().availableProcessors(),
                 cpuModel(), System.getProperty("os.name"), System.getProperty("os.arch"), seconds));
-        text.append("Scores are the median of the measured iterations; ratios are logbuf / contender"
+        text.append("Scores are the median of the measured iterations (all forks); ratios are logbuf / contender"
                 + " (above 1 = logbuf faster).\n");
 
         text.append("\nThroughput, million records/s read by the consumer\n");
