@@ -32,8 +32,23 @@ public class InvalidRingPropertyException extends RuntimeException {
      */
     public InvalidRingPropertyException(String ringName, String propertyName, String value, String origin,
             String problem, String action) {
+        this(ringName, propertyName, value, origin, problem, action, null);
+    }
+
+    /**
+     * @param ringName     the ring's name (its key under {@code logbuf.rings})
+     * @param propertyName the full property name
+     * @param value        the value as written, or {@code null} when it is missing
+     * @param origin       where the value was written (file and line), or {@code null}
+     * @param problem      what is wrong with it
+     * @param action       what to write or do instead
+     * @param cause        the failure the value led to, e.g. an archive directory
+     *                     that cannot be created, or {@code null}
+     */
+    public InvalidRingPropertyException(String ringName, String propertyName, String value, String origin,
+            String problem, String action, Throwable cause) {
         super("Invalid ring '" + ringName + "': " + propertyName + " = " + (value != null ? "'" + value + "'" : "(not set)")
-                + ": " + problem);
+                + ": " + problem, cause);
         this.ringName = ringName;
         this.propertyName = propertyName;
         this.value = value;

@@ -1,10 +1,12 @@
 package dev.logbuf.spring.boot.autoconfigure;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.logbuf.RingBuffer;
+import dev.logbuf.archive.FlushPolicy;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -72,7 +74,8 @@ public class LogbufProperties {
 
         /**
          * Name of the dev.logbuf.RecordHandler bean that the drain loop feeds.
-         * Required while the drain is enabled.
+         * Required while the drain is enabled, unless the ring has an archive
+         * directory; not allowed together with one.
          */
         private String handler;
 
@@ -80,6 +83,12 @@ public class LogbufProperties {
          * Drain loop settings.
          */
         private final Drain drain = new Drain();
+
+        /**
+         * Built-in durable archive: the drain loop writes the records to segment
+         * files in a directory instead of feeding a handler bean.
+         */
+        private final Archive archive = new Archive();
 
         public RingBuffer.Type getType() {
             return this.type;
@@ -115,6 +124,123 @@ public class LogbufProperties {
 
         public Drain getDrain() {
             return this.drain;
+        }
+
+        public Archive getArchive() {
+            return this.archive;
+        }
+
+    }
+
+    /**
+     * The built-in archive of one ring: segment files written by
+     * {@code dev.logbuf.archive.ArchiveWriter}, format in {@code docs/archive-format.md}.
+     */
+    public static class Archive {
+
+        /**
+         * Directory of the ring's archive segments; created when missing. Setting it
+         * makes the archive the ring's record handler (no handler bean then). One
+         * ring per directory.
+         */
+        private Path directory;
+
+        /**
+         * Size at which a segment is sealed and the next one started (binary units:
+         * 1MB is 1,048,576 bytes); from 49B to 1GB. A segment is read into the heap
+         * whole when the archive is opened or read.
+         */
+        private DataSize segmentSize = DataSize.ofMegabytes(64);
+
+        /**
+         * When written records are forced to the storage device: 'none' (the
+         * operating system decides), 'batch' (after every drain batch) or
+         * 'interval' (at the end of the first batch once flush-interval has passed).
+         */
+        private FlushPolicy flush = FlushPolicy.BATCH;
+
+        /**
+         * Longest time between two forces with flush 'interval': at most this much
+         * is lost on a power failure.
+         */
+        private Duration flushInterval = Duration.ofSeconds(1);
+
+        /**
+         * Which old segments are deleted.
+         */
+        private final Retention retention = new Retention();
+
+        public Path getDirectory() {
+            return this.directory;
+        }
+
+        public void setDirectory(Path directory) {
+            this.directory = directory;
+        }
+
+        public DataSize getSegmentSize() {
+            return this.segmentSize;
+        }
+
+        public void setSegmentSize(DataSize segmentSize) {
+            this.segmentSize = segmentSize;
+        }
+
+        public FlushPolicy getFlush() {
+            return this.flush;
+        }
+
+        public void setFlush(FlushPolicy flush) {
+            this.flush = flush;
+        }
+
+        public Duration getFlushInterval() {
+            return this.flushInterval;
+        }
+
+        public void setFlushInterval(Duration flushInterval) {
+            this.flushInterval = flushInterval;
+        }
+
+        public Retention getRetention() {
+            return this.retention;
+        }
+
+    }
+
+    /**
+     * Retention of an archive's segments: the oldest sealed segments are deleted
+     * first, so what remains is contiguous; the segment being written is never
+     * deleted. Unset: every segment is kept.
+     */
+    public static class Retention {
+
+        /**
+         * Most segments to keep, the one being written included; at least 1. Unset
+         * for no limit.
+         */
+        private Integer maxSegments;
+
+        /**
+         * Sealed segments whose last write is this old are deleted (checked at
+         * rotation and at the end of drain batches). Unset for no limit.
+         */
+        private Duration maxAge;
+
+        public Integer getMaxSegments() {
+            return this.maxSegments;
+        }
+
+        public void setMaxSegments(Integer maxSegments) {
+            this.maxSegments = maxSegments;
+        }
+
+        public Duration getMaxAge() {
+            return this.maxAge;
+        }
+
+        public void setMaxAge(Duration maxAge) {
+            this.maxAge = maxAge;
         }
 
     }

@@ -22,6 +22,9 @@ public final class LogbufRing {
 
     private final RejectionCountingProducer producer;
 
+    /** The built-in archive, {@code null} when the ring feeds a handler bean or has no drain loop. */
+    private final RingArchive archive;
+
     /** Guarded by {@code this}: {@link RingBuffer#consumer()} may be called once only. */
     private Consumer consumer;
 
@@ -31,8 +34,9 @@ public final class LogbufRing {
      */
     private volatile RingDrainLifecycle drain;
 
-    LogbufRing(RingSettings settings) {
+    LogbufRing(RingSettings settings, RingArchive archive) {
         this.settings = settings;
+        this.archive = archive;
         this.ring = (settings.type() == RingBuffer.Type.SPSC) ? RingBuffer.spsc(settings.capacity())
                 : RingBuffer.mpsc(settings.capacity());
         this.producer = new RejectionCountingProducer(this.ring.producer());
@@ -108,13 +112,13 @@ public final class LogbufRing {
         return this.producer.rejectedCount();
     }
 
-    /** Records handed to the handler by the drain loop (0 when the drain is disabled). */
+    /** Records handed to the handler (or the archive) by the drain loop (0 when the drain is disabled). */
     public long recordsConsumed() {
         RingDrainLifecycle drain = this.drain;
         return (drain != null) ? drain.recordsDrained() : 0;
     }
 
-    /** Handler calls that threw (0 when the drain is disabled). */
+    /** Handler calls, or archive writes, that threw (0 when the drain is disabled). */
     public long drainErrors() {
         RingDrainLifecycle drain = this.drain;
         return (drain != null) ? drain.handlerErrors() : 0;
@@ -134,6 +138,11 @@ public final class LogbufRing {
     boolean drainStarted() {
         RingDrainLifecycle drain = this.drain;
         return drain != null && drain.isRunning();
+    }
+
+    /** The ring's built-in archive ({@code archive.directory}); empty when it feeds a handler bean. */
+    public Optional<RingArchive> archive() {
+        return Optional.ofNullable(this.archive);
     }
 
     /** The record at the head when it is claimed but not committed, however briefly. */

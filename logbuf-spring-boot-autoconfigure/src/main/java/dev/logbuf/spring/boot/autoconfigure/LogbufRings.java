@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The registry bean of every ring configured under {@code logbuf.rings}, by name,
@@ -16,9 +17,17 @@ public final class LogbufRings {
     private final Map<String, LogbufRing> rings;
 
     LogbufRings(List<RingSettings> settings) {
+        this(settings, (ring) -> new RingArchive(ring.name(), ring.archive(), null, List::of));
+    }
+
+    /**
+     * @param settings the rings
+     * @param archives makes the {@link RingArchive} of a ring that has archive settings
+     */
+    LogbufRings(List<RingSettings> settings, Function<RingSettings, RingArchive> archives) {
         Map<String, LogbufRing> rings = new LinkedHashMap<>();
         for (RingSettings ring : settings) {
-            rings.put(ring.name(), new LogbufRing(ring));
+            rings.put(ring.name(), new LogbufRing(ring, (ring.archive() != null) ? archives.apply(ring) : null));
         }
         this.rings = Collections.unmodifiableMap(rings);
     }

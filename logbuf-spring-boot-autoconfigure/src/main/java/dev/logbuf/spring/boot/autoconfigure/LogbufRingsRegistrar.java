@@ -38,8 +38,8 @@ import org.springframework.util.ClassUtils;
  * configuration classes are read, so that later {@code @ConditionalOnBean}
  * conditions see them: the {@link LogbufRings} registry, and per ring its
  * {@link RingBuffer}, {@link Producer}, {@link Consumer} (drain disabled) or
- * {@link RingDrainLifecycle} (drain enabled), each qualified with the ring's
- * name. Bad values fail here with an {@link InvalidRingPropertyException}.
+ * {@link RingDrainLifecycle} (drain enabled, feeding a handler bean or the ring's
+ * built-in archive), each qualified with the ring's name. Bad values fail here with an {@link InvalidRingPropertyException}.
  */
 class LogbufRingsRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware, BeanFactoryAware {
 
@@ -67,14 +67,19 @@ class LogbufRingsRegistrar implements ImportBeanDefinitionRegistrar, Environment
     @Override
     public void registerBeanDefinitions(AnnotationMetadata importingClassMetadata, BeanDefinitionRegistry registry) {
         List<RingSettings> settings = bindRingSettings();
-        registry.registerBeanDefinition(RINGS_BEAN_NAME,
-                new RootBeanDefinition(LogbufRings.class, () -> new LogbufRings(settings)));
+        registry.registerBeanDefinition(RINGS_BEAN_NAME, new RootBeanDefinition(LogbufRings.class,
+                () -> new LogbufRings(settings, (ring) -> new RingArchive(ring.name(), ring.archive(),
+                        configuredValue(ring.name(), "archive.directory"), this::archiveWriterCustomizers))));
         for (RingSettings ring : settings) {
             String name = ring.name();
             register(registry, beanName(name, "ringBuffer"), RingBuffer.class, name,
                     () -> rings().get(name).ringBuffer());
             register(registry, beanName(name, "producer"), Producer.class, name, () -> rings().get(name).producer());
-            if (ring.drainEnabled()) {
+            if (ring.drainEnabled() && ring.archive() != null) {
+                register(registry, beanName(name, "drain"), RingDrainLifecycle.class, name,
+                        () -> new RingDrainLifecycle(rings().get(name)));
+            }
+            else if (ring.drainEnabled()) {
                 String drainBeanName = beanName(name, "drain");
                 register(registry, drainBeanName, RingDrainLifecycle.class, name,
                         () -> new RingDrainLifecycle(rings().get(name), ring.handler(),
@@ -124,6 +129,13 @@ class LogbufRingsRegistrar implements ImportBeanDefinitionRegistrar, Environment
             configurable.registerDependentBean(handlerName, drainBeanName);
         }
         return handler;
+    }
+
+    private List<ArchiveWriterCustomizer> archiveWriterCustomizers() {
+        if (this.beanFactory instanceof ListableBeanFactory listable) {
+            return listable.getBeanProvider(ArchiveWriterCustomizer.class).orderedStream().toList();
+        }
+        return List.of();
     }
 
     private List<String> handlerBeanNames() {
@@ -195,6 +207,16 @@ class LogbufRingsRegistrar implements ImportBeanDefinitionRegistrar, Environment
                     "Set " + fullName + " to busy-spin, yield, backoff or park." };
             case "drain.enabled" -> new String[] { "the value must be true or false",
                     "Set " + fullName + " to true or false." };
+            case "archive.segment-size" -> new String[] { "the segment size must be a data size from "
+                    + ArchiveSettings.MIN_SEGMENT_SIZE + "B to 1GB",
+                    "Set " + fullName + " to a size such as 64MB (units B, KB, MB, GB; binary: 1MB = 1,048,576 bytes)." };
+            case "archive.flush" -> new String[] { "the flush policy must be none, batch or interval",
+                    "Set " + fullName + " to none, batch or interval." };
+            case "archive.flush-interval", "archive.retention.max-age" -> new String[] {
+                    "the value must be a positive duration",
+                    "Set " + fullName + " to a positive duration such as 1s, 12h or 7d." };
+            case "archive.retention.max-segments" -> new String[] { "the value must be a positive whole number",
+                    "Set " + fullName + " to a positive number of segments, such as 100, or remove it to keep every segment." };
             default -> new String[] { "the value cannot be converted",
                     "Correct " + fullName + " (see the logbuf starter documentation for its values)." };
         };

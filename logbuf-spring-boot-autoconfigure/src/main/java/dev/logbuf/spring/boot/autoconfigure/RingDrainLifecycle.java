@@ -8,6 +8,8 @@ import java.util.concurrent.locks.LockSupport;
 
 import dev.logbuf.Consumer;
 import dev.logbuf.RecordHandler;
+import dev.logbuf.archive.ArchiveException;
+import dev.logbuf.archive.ArchiveWriter;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -31,6 +33,18 @@ import org.springframework.context.SmartLifecycle;
  * {@value #ERROR_LOG_INTERVAL_SECONDS} seconds with the number of errors since
  * the last report. The core counts the failing record as consumed, so one bad
  * record never wedges the ring.
+ *
+ * <p>A ring with an archive directory has no handler bean: the loop opens the
+ * ring's {@link RingArchive} in {@link #start()}, hands the records to its
+ * {@link ArchiveWriter}, calls {@link ArchiveWriter#endBatch()} after every drain
+ * call (also those that drained nothing, so that the {@code interval} flush and age
+ * retention make progress), and closes the writer (write, force, close) when the
+ * loop ends, after the last committed record. When an archive write fails, the
+ * records of that write are lost (the writer drops them); the failure is counted
+ * like a handler error, and the loop stops draining for
+ * {@value #ARCHIVE_RETRY_MILLIS} ms before it tries again, so that records wait in
+ * the ring (producers see it fill up) instead of being drained into a failing
+ * archive.
  */
 public final class RingDrainLifecycle implements SmartLifecycle {
 
@@ -46,6 +60,11 @@ public final class RingDrainLifecycle implements SmartLifecycle {
 
     private static final long ERROR_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(ERROR_LOG_INTERVAL_SECONDS);
 
+    /** How long draining pauses after an archive write failed. */
+    static final long ARCHIVE_RETRY_MILLIS = 1000;
+
+    private static final long ARCHIVE_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(ARCHIVE_RETRY_MILLIS);
+
     /** How much longer than shutdown-timeout stop() waits for a handler call in progress. */
     private static final Duration STOP_GRACE = Duration.ofSeconds(1);
 
@@ -55,7 +74,17 @@ public final class RingDrainLifecycle implements SmartLifecycle {
 
     private final String handlerName;
 
-    private final RecordHandler handler;
+    /** The handler bean, or the archive writer opened by start(); read by the drain thread after Thread.start(). */
+    private RecordHandler handler;
+
+    /** The ring's built-in archive, {@code null} when it feeds a handler bean. */
+    private final RingArchive archive;
+
+    /** The open archive writer (archive rings); written in start() before Thread.start(), then drain thread only. */
+    private ArchiveWriter archiveWriter;
+
+    /** Drain thread only: System.nanoTime() before which no drain is tried after an archive failure; 0 when none. */
+    private long archiveRetryAtNanos;
 
     private final Consumer consumer;
 
@@ -94,6 +123,17 @@ public final class RingDrainLifecycle implements SmartLifecycle {
         this.ring = ring;
         this.handlerName = handlerName;
         this.handler = handler;
+        this.archive = null;
+        this.consumer = ring.consumer();
+        ring.attach(this);
+    }
+
+    /** The drain loop of a ring with a built-in archive. */
+    RingDrainLifecycle(LogbufRing ring) {
+        this.ring = ring;
+        this.archive = ring.archive()
+            .orElseThrow(() -> new IllegalArgumentException("Logbuf ring '" + ring.name() + "' has no archive"));
+        this.handlerName = "archive " + this.archive.directory();
         this.consumer = ring.consumer();
         ring.attach(this);
     }
@@ -108,6 +148,12 @@ public final class RingDrainLifecycle implements SmartLifecycle {
             if (previous != null && previous.isAlive()) {
                 throw new IllegalStateException("Drain thread " + previous.getName()
                         + " of the previous run is still in a handler call; not starting a second one");
+            }
+            if (this.archive != null) {
+                // throws InvalidRingPropertyException naming the directory: the lifecycle does not start
+                this.archiveWriter = this.archive.open();
+                this.handler = this.archiveWriter;
+                this.archiveRetryAtNanos = 0;
             }
             // volatile write: the new thread reads it in its loop (Thread.start() also orders it)
             this.stopRequested = false;
@@ -178,22 +224,44 @@ public final class RingDrainLifecycle implements SmartLifecycle {
         return this.ring.name();
     }
 
+    /** The handler bean's name, or {@code archive <directory>} for a ring with a built-in archive. */
     public String getHandlerName() {
         return this.handlerName;
     }
 
     private void run() {
-        IdleStrategyType.IdleStrategy idle = this.ring.settings().idleStrategy().newIdleStrategy();
-        // volatile read: pairs with the write in stop()
-        while (!this.stopRequested) {
-            if (drainBatch() > 0) {
-                idle.reset();
+        try {
+            IdleStrategyType.IdleStrategy idle = this.ring.settings().idleStrategy().newIdleStrategy();
+            // volatile read: pairs with the write in stop()
+            while (!this.stopRequested) {
+                if (drainBatch() > 0) {
+                    idle.reset();
+                }
+                else {
+                    idle.idle();
+                }
             }
-            else {
-                idle.idle();
-            }
+            drainClaimedRecords();
         }
-        drainClaimedRecords();
+        finally {
+            closeArchive();
+        }
+    }
+
+    /** Archive rings: writes, forces and closes the segment once the last record was drained. */
+    private void closeArchive() {
+        if (this.archiveWriter == null) {
+            return;
+        }
+        this.archiveWriter = null;
+        try {
+            this.archive.close();
+        }
+        catch (RuntimeException ex) {
+            this.handlerErrors.incrementAndGet();
+            logger.error("Archive of logbuf ring '" + this.ring.name() + "' in " + this.archive.directory()
+                    + " could not be flushed and closed; records of the last batch may be missing", ex);
+        }
     }
 
     /**
@@ -225,21 +293,50 @@ public final class RingDrainLifecycle implements SmartLifecycle {
     }
 
     private int drainBatch() {
+        if (this.archiveRetryAtNanos != 0) {
+            if (System.nanoTime() - this.archiveRetryAtNanos < 0) {
+                return 0; // the archive failed a moment ago: let records wait in the ring
+            }
+            this.archiveRetryAtNanos = 0;
+        }
+        int drained;
         try {
-            return this.consumer.drain(this.countingHandler, this.ring.settings().batchLimit());
+            drained = this.consumer.drain(this.countingHandler, this.ring.settings().batchLimit());
         }
         catch (VirtualMachineError ex) {
             throw ex;
         }
         catch (Throwable ex) {
-            this.handlerErrors.incrementAndGet();
-            logHandlerError(ex);
+            drainFailed(ex);
             // the failing record was consumed: the ring moved, so do not idle
-            return 1;
+            drained = 1;
         }
         finally {
             // release: pairs with the acquire in recordsDrained()
             this.recordsDrained.setRelease(this.drained);
+        }
+        ArchiveWriter archiveWriter = this.archiveWriter;
+        if (archiveWriter != null) {
+            try {
+                // writes the batch with one call and applies the flush policy, also after an empty drain
+                archiveWriter.endBatch();
+            }
+            catch (RuntimeException ex) {
+                drainFailed(ex);
+            }
+        }
+        return drained;
+    }
+
+    private void drainFailed(Throwable ex) {
+        this.handlerErrors.incrementAndGet();
+        if (this.archiveWriter != null && ex instanceof ArchiveException) {
+            // the archive's listener has logged it (RingArchive)
+            long retryAt = System.nanoTime() + ARCHIVE_RETRY_NANOS;
+            this.archiveRetryAtNanos = (retryAt != 0) ? retryAt : 1;
+        }
+        else {
+            logHandlerError(ex);
         }
     }
 

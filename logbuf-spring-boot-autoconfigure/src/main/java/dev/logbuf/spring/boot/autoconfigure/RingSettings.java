@@ -23,9 +23,12 @@ import org.springframework.util.unit.DataSize;
  * @param batchLimit      records per drain call
  * @param idleStrategy    what the drain loop does when idle
  * @param shutdownTimeout how long stopping keeps draining
+ * @param archive         the built-in archive the drain loop writes to instead of a
+ *                        handler bean, {@code null} when the ring has none
  */
 public record RingSettings(String name, RingBuffer.Type type, int capacity, Duration stallTimeout, String handler,
-        boolean drainEnabled, int batchLimit, IdleStrategyType idleStrategy, Duration shutdownTimeout) {
+        boolean drainEnabled, int batchLimit, IdleStrategyType idleStrategy, Duration shutdownTimeout,
+        ArchiveSettings archive) {
 
     /** Smallest capacity a ring accepts, in bytes. */
     public static final long MIN_CAPACITY = 16;
@@ -69,19 +72,39 @@ public record RingSettings(String name, RingBuffer.Type type, int capacity, Dura
         }
         requirePositive(name, "drain.shutdown-timeout", drain.getShutdownTimeout(), configured, "10s");
         String handler = StringUtils.hasText(ring.getHandler()) ? ring.getHandler().trim() : null;
-        if (drain.isEnabled() && handler == null) {
+        ArchiveSettings archive = null;
+        if (ring.getArchive().getDirectory() != null && !ring.getArchive().getDirectory().toString().isBlank()) {
+            String directoryProperty = LogbufRingsRegistrar.propertyName(name, "archive.directory");
+            if (handler != null) {
+                throw invalid(name, "handler", handler, configured,
+                        "the ring also has an archive (" + directoryProperty + "), which is its record handler; a ring"
+                                + " feeds either its archive or a handler bean",
+                        "Remove %s to archive the ring's records, or remove " + directoryProperty
+                                + " to feed them to the handler bean instead.");
+            }
+            if (!drain.isEnabled()) {
+                throw invalid(name, "drain.enabled", false, configured,
+                        "the ring has an archive (" + directoryProperty + "), which only its drain loop writes",
+                        "Remove %s (it defaults to true), or remove " + directoryProperty
+                                + " to read the ring yourself through @Qualifier(\"" + name + "\") Consumer.");
+            }
+            archive = ArchiveSettings.of(name, ring.getArchive(), configured);
+        }
+        if (drain.isEnabled() && handler == null && archive == null) {
             throw invalid(name, "handler", null, configured,
                     "the ring's drain is enabled (" + LogbufRingsRegistrar.propertyName(name, "drain.enabled")
                             + " defaults to true) but no record handler is named",
                     "Set %s to the name of a dev.logbuf.RecordHandler bean, or set "
+                            + LogbufRingsRegistrar.propertyName(name, "archive.directory")
+                            + " to archive the records to files, or set "
                             + LogbufRingsRegistrar.propertyName(name, "drain.enabled")
                             + "=false and read the ring yourself through @Qualifier(\"" + name + "\") Consumer.");
         }
         return new RingSettings(name, ring.getType(), (int) capacity.toBytes(), ring.getStallTimeout(), handler,
-                drain.isEnabled(), drain.getBatchLimit(), drain.getIdleStrategy(), drain.getShutdownTimeout());
+                drain.isEnabled(), drain.getBatchLimit(), drain.getIdleStrategy(), drain.getShutdownTimeout(), archive);
     }
 
-    private static void requirePositive(String name, String suffix, Duration duration,
+    static void requirePositive(String name, String suffix, Duration duration,
             Function<String, LogbufRingsRegistrar.ConfiguredValue> configured, String example) {
         if (duration == null || duration.isNegative() || duration.isZero()) {
             throw invalid(name, suffix, duration, configured, "the duration must be positive",
@@ -89,7 +112,7 @@ public record RingSettings(String name, RingBuffer.Type type, int capacity, Dura
         }
     }
 
-    private static InvalidRingPropertyException invalid(String name, String suffix, Object boundValue,
+    static InvalidRingPropertyException invalid(String name, String suffix, Object boundValue,
             Function<String, LogbufRingsRegistrar.ConfiguredValue> configured, String problem, String actionFormat) {
         String property = LogbufRingsRegistrar.propertyName(name, suffix);
         LogbufRingsRegistrar.ConfiguredValue value = configured.apply(suffix);

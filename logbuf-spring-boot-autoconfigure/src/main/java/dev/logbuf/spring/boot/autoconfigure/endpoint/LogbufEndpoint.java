@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import dev.logbuf.BlockedClaim;
 import dev.logbuf.spring.boot.autoconfigure.LogbufRing;
 import dev.logbuf.spring.boot.autoconfigure.LogbufRings;
+import dev.logbuf.spring.boot.autoconfigure.RingArchive;
 
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -54,7 +55,7 @@ public class LogbufEndpoint {
                 ring.drainEnabled() ? ring.recordsConsumed() : null, consumerPosition,
                 ring.drainEnabled() ? ring.drainErrors() : null, ring.drainEnabled(), ring.drainRunning(),
                 ring.settings().handler(), ring.settings().stallTimeout().toMillis(),
-                blocked != null && blocked.stalled(), blocked);
+                blocked != null && blocked.stalled(), blocked, ring.archive().map(ArchiveDescriptor::of).orElse(null));
     }
 
     /**
@@ -84,11 +85,38 @@ public class LogbufEndpoint {
      * @param stallTimeoutMs   the configured stall timeout
      * @param stalled          whether the head has been claimed for at least the stall timeout
      * @param blockedClaim     the claimed, uncommitted record at the head, or {@code null}
+     * @param archive          the ring's built-in archive, or {@code null} when it feeds a handler bean
      */
     public record RingDescriptor(String type, int capacity, int maxRecordLength, long producerPosition,
             long consumerPosition, long usedBytes, long claimsRejected, Long recordsConsumed, long bytesConsumed,
             Long drainErrors, boolean drainEnabled, boolean drainRunning, String handler, long stallTimeoutMs,
-            boolean stalled, BlockedClaimDescriptor blockedClaim) implements OperationResponseBody {
+            boolean stalled, BlockedClaimDescriptor blockedClaim, ArchiveDescriptor archive)
+            implements OperationResponseBody {
+    }
+
+    /**
+     * A ring's built-in archive.
+     *
+     * @param directory        absolute path of the archive directory
+     * @param open             whether the drain loop has the archive open
+     * @param flush            the flush policy: {@code none}, {@code batch} or {@code interval}
+     * @param segmentSize      bytes at which a segment is sealed
+     * @param segments         segment files in the directory
+     * @param bytesWritten     bytes of record frames written since the application started
+     * @param writtenSequence  sequence of the last record handed to the operating system (-1: none), or
+     *                         {@code null} before the archive was first opened
+     * @param flushedSequence  sequence of the last record forced to the device (-1: none), or {@code null}
+     * @param error            why the archive cannot write, or {@code null} when it can
+     */
+    public record ArchiveDescriptor(String directory, boolean open, String flush, long segmentSize, int segments,
+            long bytesWritten, Long writtenSequence, Long flushedSequence, String error) {
+
+        static ArchiveDescriptor of(RingArchive archive) {
+            return new ArchiveDescriptor(archive.directory().toAbsolutePath().toString(), archive.isOpen(),
+                    archive.settings().flushName(), archive.settings().segmentSize(), archive.segmentCount(),
+                    archive.bytesWritten(), archive.writtenSequence().orElse(null),
+                    archive.flushedSequence().orElse(null), archive.failure().orElse(null));
+        }
     }
 
     /**

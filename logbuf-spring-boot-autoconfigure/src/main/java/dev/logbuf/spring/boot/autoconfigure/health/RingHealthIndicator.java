@@ -22,6 +22,11 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * {@code producerPosition}, {@code consumerPosition}, {@code drainRunning}; when
  * stalled also {@code stalledForMs}, {@code stalledAtPosition} and, where the
  * ring knows it, {@code claimantThread}.
+ *
+ * <p>A ring with a built-in archive also shows {@code archiveDirectory} and
+ * {@code archiveSegments}, and is {@code DOWN} with {@code archiveError} while its
+ * archive cannot write: from a failed write until a later write succeeds, or while
+ * the archive directory is gone or no longer a directory.
  */
 public class RingHealthIndicator implements HealthIndicator {
 
@@ -59,6 +64,11 @@ public class RingHealthIndicator implements HealthIndicator {
                 builder.withDetail("claimantThread", claim.claimantThreadName());
             }
         }
+        this.ring.archive().ifPresent((archive) -> {
+            builder.withDetail("archiveDirectory", archive.directory().toAbsolutePath().toString())
+                .withDetail("archiveSegments", archive.segmentCount());
+            archive.failure().ifPresent((error) -> builder.down().withDetail("archiveError", error));
+        });
         if (this.ring.drainEnabled() && !drainRunning && this.applicationRunning.getAsBoolean()) {
             builder.down();
         }

@@ -1,13 +1,16 @@
 package dev.logbuf.spring.boot.autoconfigure.metrics;
 
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 import dev.logbuf.spring.boot.autoconfigure.LogbufRing;
 import dev.logbuf.spring.boot.autoconfigure.LogbufRings;
+import dev.logbuf.spring.boot.autoconfigure.RingArchive;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
@@ -29,6 +32,15 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * drain loop only).</li>
  * <li>{@code logbuf.ring.stalled} gauge, seconds: how long the record at the head
  * has been claimed once that reaches {@code stall-timeout}; 0 otherwise.</li>
+ * </ul>
+ * Rings with a built-in archive also have:
+ * <ul>
+ * <li>{@code logbuf.archive.bytes.written} function counter, bytes: record frames
+ * written to segment files (segment headers excluded).</li>
+ * <li>{@code logbuf.archive.segments} gauge: segment files in the archive directory,
+ * the one being written included.</li>
+ * <li>{@code logbuf.archive.flush} timer: each force of written records to the
+ * storage device ({@code fsync}), as the flush policy asks.</li>
  * </ul>
  */
 public class LogbufMetrics implements MeterBinder {
@@ -74,7 +86,7 @@ public class LogbufMetrics implements MeterBinder {
                 .register(registry);
             FunctionCounter.builder("logbuf.drain.errors", ring, LogbufRing::drainErrors)
                 .tags(tags)
-                .description("Handler calls that threw")
+                .description("Handler calls (or, for an archive ring, archive writes) that threw")
                 .register(registry);
         }
         Gauge.builder("logbuf.ring.stalled", ring, LogbufMetrics::stalledSeconds)
@@ -82,6 +94,24 @@ public class LogbufMetrics implements MeterBinder {
             .baseUnit("seconds")
             .description("How long the record at the head has been claimed once that exceeds stall-timeout, else 0")
             .register(registry);
+        ring.archive().ifPresent((archive) -> bindTo(registry, archive, tags));
+    }
+
+    private void bindTo(MeterRegistry registry, RingArchive archive, Tags tags) {
+        FunctionCounter.builder("logbuf.archive.bytes.written", archive, RingArchive::bytesWritten)
+            .tags(tags)
+            .baseUnit(BaseUnits.BYTES)
+            .description("Bytes of records written to the archive's segment files, frame headers included")
+            .register(registry);
+        Gauge.builder("logbuf.archive.segments", archive, RingArchive::segmentCount)
+            .tags(tags)
+            .description("Segment files in the archive directory, the one being written included")
+            .register(registry);
+        Timer flush = Timer.builder("logbuf.archive.flush")
+            .tags(tags)
+            .description("Forces of written archive records to the storage device")
+            .register(registry);
+        archive.onFlush((nanos) -> flush.record(nanos, TimeUnit.NANOSECONDS));
     }
 
     private static double stalledSeconds(LogbufRing ring) {

@@ -1,0 +1,89 @@
+package dev.logbuf.spring.boot.autoconfigure.metrics;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import dev.logbuf.Producer;
+import dev.logbuf.spring.boot.autoconfigure.LogbufAutoConfiguration;
+import dev.logbuf.spring.boot.autoconfigure.LogbufRings;
+import dev.logbuf.spring.boot.autoconfigure.RecordingHandler;
+import dev.logbuf.spring.boot.autoconfigure.RingArchive;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The archive meters of a ring with a built-in archive, tagged {@code ring} and
+ * {@code type}: bytes written, segments, and a timer of forces to the device.
+ */
+class RingArchiveMetricsTests {
+
+    @TempDir
+    Path directory;
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
+                CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
+                LogbufAutoConfiguration.class, LogbufMetricsAutoConfiguration.class))
+        .withBean("recordingHandler", RecordingHandler.class);
+
+    @Test
+    void bytesWrittenSegmentsAndFlushesAreMeasured() {
+        // 32-byte header + two 16+8-byte frames per 100B segment
+        this.runner
+            .withPropertyValues("logbuf.rings.audit.archive.directory=" + this.directory,
+                    "logbuf.rings.audit.archive.segment-size=100B", "logbuf.rings.audit.type=spsc",
+                    "logbuf.rings.plain.handler=recordingHandler")
+            .run((context) -> {
+                MeterRegistry registry = context.getBean(MeterRegistry.class);
+                RingArchive archive = context.getBean(LogbufRings.class).get("audit").archive().orElseThrow();
+                Timer flush = registry.get("logbuf.archive.flush").tag("ring", "audit").tag("type", "spsc").timer();
+                assertThat(flush.count()).isZero();
+                assertThat(registry.get("logbuf.archive.segments").tag("ring", "audit").gauge().value()).isEqualTo(1);
+                Producer producer = context.getBean("logbuf.audit.producer", Producer.class);
+                for (int i = 0; i < 6; i++) {
+                    assertThat(producer.offer(new byte[8])).isTrue();
+                }
+                await().atMost(Duration.ofSeconds(10)).until(() -> archive.writtenSequence().orElse(-1L) == 5);
+                assertThat(registry.get("logbuf.archive.bytes.written").tag("ring", "audit").functionCounter().count())
+                    .isEqualTo(6 * 24);
+                assertThat(registry.get("logbuf.archive.segments").tag("ring", "audit").gauge().value()).isEqualTo(3);
+                // flush=batch: at least one force per batch and one before each sealed segment
+                assertThat(flush.count()).isGreaterThanOrEqualTo(1);
+                assertThat(flush.totalTime(TimeUnit.NANOSECONDS)).isPositive();
+                assertThat(registry.get("logbuf.archive.bytes.written").tag("ring", "audit").functionCounter()
+                    .getId().getBaseUnit()).isEqualTo("bytes");
+                // a ring that feeds a handler bean has no archive meters
+                assertThat(registry.find("logbuf.archive.bytes.written").tag("ring", "plain").meter()).isNull();
+                assertThat(registry.find("logbuf.archive.flush").tag("ring", "plain").meter()).isNull();
+            });
+    }
+
+    @Test
+    void flushNoneNeverTimesAForce() {
+        this.runner
+            .withPropertyValues("logbuf.rings.audit.archive.directory=" + this.directory,
+                    "logbuf.rings.audit.archive.flush=none")
+            .run((context) -> {
+                MeterRegistry registry = context.getBean(MeterRegistry.class);
+                RingArchive archive = context.getBean(LogbufRings.class).get("audit").archive().orElseThrow();
+                Producer producer = context.getBean("logbuf.audit.producer", Producer.class);
+                assertThat(producer.offer(new byte[8])).isTrue();
+                await().atMost(Duration.ofSeconds(10)).until(() -> archive.writtenSequence().orElse(-1L) == 0);
+                assertThat(registry.get("logbuf.archive.bytes.written").tag("ring", "audit").functionCounter().count())
+                    .isEqualTo(24);
+                assertThat(registry.get("logbuf.archive.flush").tag("ring", "audit").timer().count()).isZero();
+            });
+    }
+}
