@@ -34,7 +34,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The sample over real HTTP: {@code POST /events}, {@code POST /debug/stall},
- * the archive files, and what actuator shows. The audit ring is shrunk to 64KB
+ * the audit archive (read back with the core's {@code ArchiveReader}), and what
+ * actuator shows. The audit ring is shrunk to 64KB
  * and its stall timeout to 1s to keep the run short.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
@@ -52,7 +53,7 @@ class SampleApplicationTests {
 
     @DynamicPropertySource
     static void archiveDirectory(DynamicPropertyRegistry registry) {
-        registry.add("sample.archive.directory", ARCHIVE::toString);
+        registry.add("logbuf.rings.audit.archive.directory", ARCHIVE::toString);
     }
 
     @BeforeEach
@@ -189,7 +190,9 @@ class SampleApplicationTests {
             JsonNode health = SampleHttp.json(response);
             assertThat(health.get("status").asString()).isEqualTo("UP");
             assertThat(health.get("details").propertyNames()).doesNotContain("stalledForMs", "stalledAtPosition",
-                    "claimantThread");
+                    "claimantThread", "archiveError");
+            assertThat(health.at("/details/archiveDirectory").asString())
+                .isEqualTo(ARCHIVE.toAbsolutePath().toString());
         });
     }
 
@@ -207,7 +210,8 @@ class SampleApplicationTests {
         Set<String> listed = new java.util.HashSet<>();
         names.forEach((name) -> listed.add(name.asString()));
         assertThat(listed).contains("logbuf.ring.capacity", "logbuf.ring.used", "logbuf.records.consumed",
-                "logbuf.bytes.consumed", "logbuf.claims.rejected", "logbuf.drain.errors", "logbuf.ring.stalled");
+                "logbuf.bytes.consumed", "logbuf.claims.rejected", "logbuf.drain.errors", "logbuf.ring.stalled",
+                "logbuf.archive.bytes.written", "logbuf.archive.segments", "logbuf.archive.flush");
         JsonNode capacity = this.http.getJson("/actuator/metrics/logbuf.ring.capacity?tag=ring:audit");
         assertThat(capacity.get("baseUnit").asString()).isEqualTo("bytes");
         assertThat(capacity.at("/measurements/0/value").asDouble()).isEqualTo(65536.0);
@@ -227,7 +231,10 @@ class SampleApplicationTests {
         assertThat(audit.get("type").asString()).isEqualTo("mpsc");
         assertThat(audit.get("capacity").asInt()).isEqualTo(65536);
         assertThat(audit.get("maxRecordLength").asInt()).isEqualTo(MAX_RECORD_LENGTH);
-        assertThat(audit.get("handler").asString()).isEqualTo("auditArchiver");
+        assertThat(audit.propertyNames()).doesNotContain("handler");
+        assertThat(audit.at("/archive/directory").asString()).isEqualTo(ARCHIVE.toAbsolutePath().toString());
+        assertThat(audit.at("/archive/flush").asString()).isEqualTo("batch");
+        assertThat(audit.at("/archive/open").asBoolean()).isTrue();
         assertThat(audit.get("drainRunning").asBoolean()).isTrue();
         assertThat(audit.get("stalled").asBoolean()).isFalse();
         assertThat(audit.propertyNames()).contains("producerPosition", "consumerPosition", "usedBytes",
@@ -250,8 +257,8 @@ class SampleApplicationTests {
     }
 
     /** The archived texts of one test run, in archive order. */
-    private static List<String> archivedTexts(String run) throws IOException {
-        return FileArchiveHandler.readDirectory(ARCHIVE)
+    private static List<String> archivedTexts(String run) {
+        return SampleArchive.readWhileWriting(ARCHIVE)
             .stream()
             .map((record) -> new String(record, StandardCharsets.UTF_8))
             .filter((text) -> text.startsWith(run))
