@@ -207,6 +207,8 @@ public final class RingArchive {
                 this.writer = null;
             }
         }
+        logger.info("Logbuf ring '" + this.ringName + "': archive " + directory().toAbsolutePath()
+                + " closed after record " + writer.writtenSequence() + " (" + writer.segmentCount() + " segments)");
     }
 
     private InvalidRingPropertyException cannotOpen(ArchiveException ex) {
@@ -220,7 +222,7 @@ public final class RingArchive {
                 ? "Move " + path + " out of the archive directory (check it first with dev.logbuf.archive.ArchiveTool"
                         + " verify), or set " + property + " to another directory."
                 : "Set " + property + " to a directory the application can create and write (it is created when"
-                        + " missing, and one ring at a time may write it), or fix the permissions of " + path + ".";
+                        + " missing; one ring per directory), or make " + path + " a directory the application can write.";
         return new InvalidRingPropertyException(this.ringName, property, text, origin, problem, action, ex);
     }
 
