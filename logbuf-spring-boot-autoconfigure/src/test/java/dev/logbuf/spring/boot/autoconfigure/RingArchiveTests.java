@@ -126,6 +126,21 @@ class RingArchiveTests {
     }
 
     @Test
+    void intervalFlushForcesAQuietRingOnceTheIntervalHasPassed() {
+        this.runner
+            .withPropertyValues("logbuf.rings.audit.archive.directory=" + this.directory,
+                    "logbuf.rings.audit.archive.flush=interval", "logbuf.rings.audit.archive.flush-interval=500ms")
+            .run((context) -> {
+                LogbufRing ring = context.getBean(LogbufRings.class).get("audit");
+                RingArchive archive = ring.archive().orElseThrow();
+                assertThat(ring.producer().offer(bytes("only"))).isTrue();
+                await().atMost(Duration.ofSeconds(10)).until(() -> archive.writtenSequence().orElse(-1L) == 0);
+                // no further record arrives: the empty drains' batch ends force it once 500ms have passed
+                await().atMost(Duration.ofSeconds(10)).until(() -> archive.flushedSequence().orElse(-1L) == 0);
+            });
+    }
+
+    @Test
     void smallSegmentsRotateAndRetentionKeepsTheNewest() {
         // 32-byte segment header + one 16-byte frame header + 10-byte payload: two records per 100B segment
         this.runner
