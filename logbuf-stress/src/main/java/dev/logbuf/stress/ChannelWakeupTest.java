@@ -105,6 +105,66 @@ public final class ChannelWakeupTest {
         }
     }
 
+    /**
+     * Spins for a pseudo-random 0..8191 {@code onSpinWait}s (up to a few hundred
+     * microseconds) before sending, so that across samples the commit lands in
+     * every phase of the receiver's wait: spinning, yielding, registering to
+     * park, parked. Without it the commit nearly always beats the park.
+     */
+    static void lateBy(int spins) {
+        for (int i = 0; i < spins; i++) {
+            Thread.onSpinWait();
+        }
+    }
+
+    static int randomLateness() {
+        return java.util.concurrent.ThreadLocalRandom.current().nextInt(8192);
+    }
+
+    @JCStressTest
+    @Description("SPSC channel: recv(2 s) vs a sender that commits after a random delay")
+    @Outcome(id = "A", expect = Expect.ACCEPTABLE, desc = "received")
+    @Outcome(expect = Expect.FORBIDDEN, desc = "lost wake-up (timeout) or torn record")
+    @State
+    public static class SpscLateSender extends ReceiverWaits {
+        public SpscLateSender() {
+            super(RingChannel.spsc(64));
+        }
+
+        @Actor
+        public void receiver(L_Result r) {
+            r.r1 = receive();
+        }
+
+        @Actor
+        public void sender() {
+            lateBy(randomLateness());
+            send();
+        }
+    }
+
+    @JCStressTest
+    @Description("MPSC channel: recv(2 s) vs a sender that commits after a random delay")
+    @Outcome(id = "A", expect = Expect.ACCEPTABLE, desc = "received")
+    @Outcome(expect = Expect.FORBIDDEN, desc = "lost wake-up (timeout) or torn record")
+    @State
+    public static class MpscLateSender extends ReceiverWaits {
+        public MpscLateSender() {
+            super(RingChannel.mpsc(64));
+        }
+
+        @Actor
+        public void receiver(L_Result r) {
+            r.r1 = receive();
+        }
+
+        @Actor
+        public void sender() {
+            lateBy(randomLateness());
+            send();
+        }
+    }
+
     @JCStressTest
     @Description("SPSC channel, full 32-byte ring: send(8, 2 s) vs the receiver taking one record")
     @Outcome(id = "C", expect = Expect.ACCEPTABLE, desc = "the sender got room and its record arrived whole after A and B")
