@@ -61,13 +61,14 @@ public final class Consumer extends ConsumerFields {
             int index = memory.index(position);
             // Acquire: pairs with the producer's release of this header (commit,
             // abort or wrap skip marker), so the payload is visible when the length is.
-            int frameLength = RecordDescriptor.frameLength(memory.getHeaderAcquire(index));
+            long header = memory.getHeaderAcquire(index);
+            int frameLength = RecordDescriptor.frameLength(header);
             if (frameLength > 0) {
                 readClaim.open(index, frameLength, position + RecordDescriptor.alignedLength(frameLength));
                 return readClaim;
             }
             if (frameLength == 0) {
-                noteUncommittedHead(position);
+                noteUncommittedHead(header, position);
                 return null;
             }
             // Skip marker: zero it and release its space at once.
@@ -116,10 +117,11 @@ public final class Consumer extends ConsumerFields {
             while (count < limit && position < end) {
                 int index = memory.index(position);
                 // Acquire: pairs with the producer's release of this header.
-                int frameLength = RecordDescriptor.frameLength(memory.getHeaderAcquire(index));
+                long header = memory.getHeaderAcquire(index);
+                int frameLength = RecordDescriptor.frameLength(header);
                 if (frameLength == 0) {
                     if (count == 0) {
-                        noteUncommittedHead(position);
+                        noteUncommittedHead(header, position);
                     }
                     break;
                 }
@@ -154,10 +156,14 @@ public final class Consumer extends ConsumerFields {
         memory.putHeadRelease(endPosition);
     }
 
-    private void noteUncommittedHead(long position) {
-        // Acquire: pairs with the producers' tail publication; a tail beyond the
-        // head means the zero header belongs to a claimed, uncommitted record.
-        if (memory.getTailAcquire() > position) {
+    private void noteUncommittedHead(long header, long position) {
+        // A claimed header carries its claimant (thread ids are never 0) while free
+        // space reads as zero, so the header alone tells a stalled claim from an
+        // empty ring. Reading the tail instead would pull the producers' most
+        // written cache line to this core on every empty poll and make the next
+        // claim miss on it. A claim whose header store is not visible yet is
+        // simply noted on a later poll.
+        if (header != 0) {
             stallWatch.consumerObserved(position);
         }
     }
