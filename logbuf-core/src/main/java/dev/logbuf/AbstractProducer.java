@@ -6,13 +6,17 @@ import java.util.Objects;
 
 /**
  * What the SPSC and MPSC producers share: argument checks, the copy paths of
- * {@code offer}, and the claim bookkeeping. Subclasses only decide how space is
- * reserved ({@link #reserve(int, int)}).
+ * {@code offer}, and the claim bookkeeping. Subclasses only decide how space is reserved
+ * ({@link #reserve(int, int)}).
  */
 abstract class AbstractProducer implements Producer {
+
     final RingMemory memory;
+
     final int capacity;
+
     final int maxRecordLength;
+
     final PublishSignal signal;
 
     AbstractProducer(RingMemory memory, PublishSignal signal) {
@@ -23,13 +27,16 @@ abstract class AbstractProducer implements Producer {
     }
 
     /**
-     * Reserves one record of {@code length} payload bytes (writing any wrap skip
-     * marker and the claimed header) and returns the index of its header, or -1
-     * when the ring has no room.
+     * Reserves one record of {@code length} payload bytes (writing any wrap skip marker
+     * and the claimed header) and returns the index of its header, or -1 when the ring
+     * has no room.
      */
     abstract int reserve(int length, int claimantId);
 
-    /** A claim object for the calling thread: reused when free, fresh when the cached one is still open. */
+    /**
+     * A claim object for the calling thread: reused when free, fresh when the cached one
+     * is still open.
+     */
     abstract WriteClaim claimObject();
 
     @Override
@@ -100,17 +107,19 @@ abstract class AbstractProducer implements Producer {
 
     final void checkLength(int length) {
         if (length < 1) {
-            throw new IllegalArgumentException("record length must be at least 1 (0 marks an uncommitted"
-                    + " record), was " + length);
+            throw new IllegalArgumentException(
+                    "record length must be at least 1 (0 marks an uncommitted" + " record), was " + length);
         }
         if (length > maxRecordLength) {
-            throw new IllegalArgumentException("record length " + length + " exceeds maxRecordLength "
-                    + maxRecordLength + " of this " + capacity + "-byte ring");
+            throw new IllegalArgumentException("record length " + length + " exceeds maxRecordLength " + maxRecordLength
+                    + " of this " + capacity + "-byte ring");
         }
     }
 
-    @SuppressWarnings("deprecation") // Thread.threadId() needs Java 19; getId() is the same number
+    @SuppressWarnings("deprecation") // Thread.threadId() needs Java 19; getId() is the
+                                     // same number
     static int claimantId() {
         return (int) Thread.currentThread().getId();
     }
+
 }

@@ -1,16 +1,18 @@
 package dev.logbuf;
 
 /**
- * Maps the claimant id in a record header (the low 32 bits of the claiming
- * thread's id) back to a thread name, for monitoring only. Producers pay
- * nothing beyond writing the id; the lookup enumerates live platform threads
- * and so runs only when a monitor asks about a blocked claim.
+ * Maps the claimant id in a record header (the low 32 bits of the claiming thread's id)
+ * back to a thread name, for monitoring only. Producers pay nothing beyond writing the
+ * id; the lookup enumerates live platform threads and so runs only when a monitor asks
+ * about a blocked claim.
  */
 final class Claimants {
+
     private Claimants() {
     }
 
-    @SuppressWarnings("deprecation") // Thread.threadId() needs Java 19; getId() is the same number
+    @SuppressWarnings("deprecation") // Thread.threadId() needs Java 19; getId() is the
+                                     // same number
     static String nameOf(int claimantId) {
         if (claimantId == 0) {
             return null;
@@ -31,4 +33,5 @@ final class Claimants {
         }
         return null;
     }
+
 }

@@ -13,30 +13,41 @@ import java.util.Objects;
  *   Consumer        16 longs, then read-only references
  */
 abstract class ConsumerPadL {
+
     long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15;
+
 }
 
 abstract class ConsumerFields extends ConsumerPadL {
-    /** Consumer position; only the consumer writes it, so a plain field is its source of truth. */
+
+    /**
+     * Consumer position; only the consumer writes it, so a plain field is its source of
+     * truth.
+     */
     long head;
+
 }
 
 /**
- * Reads records from a {@link RingBuffer} in FIFO (claim) order. Skip markers
- * (wrap padding, aborted claims) are passed over silently. A record that is
- * claimed but not yet committed stops the consumer there: nothing behind it is
- * read until it is committed or aborted (see {@link RingBuffer#blockedClaim()}).
+ * Reads records from a {@link RingBuffer} in FIFO (claim) order. Skip markers (wrap
+ * padding, aborted claims) are passed over silently. A record that is claimed but not yet
+ * committed stops the consumer there: nothing behind it is read until it is committed or
+ * aborted (see {@link RingBuffer#blockedClaim()}).
  *
- * <p>Not thread-safe: one thread at a time (hand it over with a happens-before
- * edge). {@code tryRead}, {@code drain} and {@code ReadClaim} accessors allocate
- * nothing.
+ * <p>
+ * Not thread-safe: one thread at a time (hand it over with a happens-before edge).
+ * {@code tryRead}, {@code drain} and {@code ReadClaim} accessors allocate nothing.
  */
 public final class Consumer extends ConsumerFields {
+
     long p16, p17, p18, p19, p20, p21, p22, p23, p24, p25, p26, p27, p28, p29, p30, p31;
 
     private final RingMemory memory;
+
     private final StallWatch stallWatch;
+
     private final ReadClaim readClaim;
+
     /** Read-only little-endian view of the data region handed to RecordHandlers. */
     private final ByteBuffer handlerView;
 
@@ -48,10 +59,9 @@ public final class Consumer extends ConsumerFields {
     }
 
     /**
-     * The oldest committed record, or {@code null} when the ring is empty or the
-     * record at the head is claimed but not yet committed. The claim must be
-     * closed before the next {@code tryRead} or {@code drain}.
-     *
+     * The oldest committed record, or {@code null} when the ring is empty or the record
+     * at the head is claimed but not yet committed. The claim must be closed before the
+     * next {@code tryRead} or {@code drain}.
      * @throws IllegalStateException while the previous {@link ReadClaim} is open
      */
     public ReadClaim tryRead() {
@@ -87,14 +97,14 @@ public final class Consumer extends ConsumerFields {
     }
 
     /**
-     * Hands up to {@code limit} committed records to {@code handler} in FIFO
-     * order, then zeroes and releases their space in one step. Stops early at
-     * an empty ring or an uncommitted record.
+     * Hands up to {@code limit} committed records to {@code handler} in FIFO order, then
+     * zeroes and releases their space in one step. Stops early at an empty ring or an
+     * uncommitted record.
      *
-     * <p>If the handler throws, the records up to and including the failing one
-     * count as consumed (their space is released) and the exception propagates:
-     * a poison record never wedges the ring.
-     *
+     * <p>
+     * If the handler throws, the records up to and including the failing one count as
+     * consumed (their space is released) and the exception propagates: a poison record
+     * never wedges the ring.
      * @return the number of records handed to the handler
      * @throws IllegalArgumentException if {@code limit < 1}
      * @throws IllegalStateException while a {@link ReadClaim} is open
@@ -136,7 +146,8 @@ public final class Consumer extends ConsumerFields {
                 view.order(ByteOrder.LITTLE_ENDIAN);
                 handler.onRecord(view, offset, frameLength);
             }
-        } finally {
+        }
+        finally {
             if (position != start) {
                 memory.zeroPositions(start, position);
                 head = position;
@@ -173,4 +184,5 @@ public final class Consumer extends ConsumerFields {
             throw new IllegalStateException("a ReadClaim is open: close it before the next tryRead or drain");
         }
     }
+
 }

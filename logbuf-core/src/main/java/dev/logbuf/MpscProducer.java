@@ -15,41 +15,47 @@ import java.lang.invoke.VarHandle;
  *   MpscProducer       16 longs
  */
 abstract class MpscProducerPadL extends AbstractProducer {
+
     long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15;
 
     MpscProducerPadL(RingMemory memory, PublishSignal signal) {
         super(memory, signal);
     }
+
 }
 
 abstract class MpscProducerFields extends MpscProducerPadL {
+
     static final VarHandle HEAD_CACHE;
 
     static {
         try {
             HEAD_CACHE = MethodHandles.lookup().findVarHandle(MpscProducerFields.class, "headCache", long.class);
-        } catch (ReflectiveOperationException e) {
+        }
+        catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
     /**
-     * A recent head position shared by all producers, a hint only: a stale
-     * (smaller) value can only make a producer re-read the real head.
+     * A recent head position shared by all producers, a hint only: a stale (smaller)
+     * value can only make a producer re-read the real head.
      */
     long headCache;
 
     MpscProducerFields(RingMemory memory, PublishSignal signal) {
         super(memory, signal);
     }
+
 }
 
 /**
- * The thread-safe producer of an MPSC ring: producers reserve space with a CAS
- * on the tail, then fill and commit independently; the consumer reads in
- * reservation order and waits at a record that is reserved but not committed.
+ * The thread-safe producer of an MPSC ring: producers reserve space with a CAS on the
+ * tail, then fill and commit independently; the consumer reads in reservation order and
+ * waits at a record that is reserved but not committed.
  */
 final class MpscProducer extends MpscProducerFields {
+
     long p16, p17, p18, p19, p20, p21, p22, p23, p24, p25, p26, p27, p28, p29, p30, p31;
 
     private final ThreadLocal<WriteClaim> claims;
@@ -63,7 +69,8 @@ final class MpscProducer extends MpscProducerFields {
     int reserve(int length, int claimantId) {
         final int aligned = RecordDescriptor.alignedLength(length);
         for (;;) {
-            // Volatile read of the tail; the CAS below is what makes the reservation exclusive.
+            // Volatile read of the tail; the CAS below is what makes the reservation
+            // exclusive.
             final long tail = memory.getTailVolatile();
             int index = memory.index(tail);
             final int toEnd = capacity - index;
@@ -103,4 +110,5 @@ final class MpscProducer extends MpscProducerFields {
         WriteClaim c = claims.get();
         return c.isOpen() ? new WriteClaim(memory, signal) : c;
     }
+
 }

@@ -6,22 +6,30 @@ import java.util.Objects;
 
 /**
  * The oldest committed record of a ring, lent to the consumer by
- * {@link Consumer#tryRead()} until {@link #close()}. Offsets are relative to
- * the first payload byte; any access outside {@code [0, length())} throws
+ * {@link Consumer#tryRead()} until {@link #close()}. Offsets are relative to the first
+ * payload byte; any access outside {@code [0, length())} throws
  * {@link IndexOutOfBoundsException}. Multi-byte values are little-endian.
  *
- * <p>{@code close()} zeroes the record and releases its space to producers.
- * The consumer reuses this object for the next record: a reference must not be
- * used after {@code close()} (reads then throw {@link IllegalStateException}
- * until the next {@code tryRead()} hands it out again).
+ * <p>
+ * {@code close()} zeroes the record and releases its space to producers. The consumer
+ * reuses this object for the next record: a reference must not be used after
+ * {@code close()} (reads then throw {@link IllegalStateException} until the next
+ * {@code tryRead()} hands it out again).
  */
 public final class ReadClaim implements AutoCloseable {
+
     private final Consumer consumer;
+
     private final ByteBuffer data;
+
     private int headerIndex;
+
     private int payloadIndex;
+
     private int length;
+
     private long endPosition;
+
     private boolean open;
 
     ReadClaim(Consumer consumer, RingMemory memory) {
@@ -70,7 +78,10 @@ public final class ReadClaim implements AutoCloseable {
         return data.getLong(payloadIndex + offset);
     }
 
-    /** Copies payload bytes {@code [offset, offset + len)} into {@code dst[dstOff, dstOff + len)}. */
+    /**
+     * Copies payload bytes {@code [offset, offset + len)} into
+     * {@code dst[dstOff, dstOff + len)}.
+     */
     public void getBytes(int offset, byte[] dst, int dstOff, int len) {
         checkOpen();
         Objects.checkFromIndexSize(dstOff, len, dst.length);
@@ -87,9 +98,9 @@ public final class ReadClaim implements AutoCloseable {
     }
 
     /**
-     * A read-only little-endian view of the payload (position 0, limit
-     * {@code length()}); allocates a small view object on each call and must
-     * not be used after {@link #close()}.
+     * A read-only little-endian view of the payload (position 0, limit {@code length()});
+     * allocates a small view object on each call and must not be used after
+     * {@link #close()}.
      */
     public ByteBuffer buffer() {
         checkOpen();
@@ -115,4 +126,5 @@ public final class ReadClaim implements AutoCloseable {
     public String toString() {
         return "ReadClaim[length=" + length + (open ? ", open]" : ", closed]");
     }
+
 }

@@ -7,31 +7,37 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
- * The bytes of one ring (data region + counter trailer, see
- * {@link RingBufferDescriptor}) with the few ordered accesses the algorithms
- * need. Plain payload access goes through {@link #buffer}, a little-endian
- * view whose absolute methods keep no state, so producers and the consumer
- * share it safely. Ordered accesses use a {@link VarHandle} over the same
- * buffer; no {@code Unsafe}, nothing that needs {@code --add-opens}.
+ * The bytes of one ring (data region + counter trailer, see {@link RingBufferDescriptor})
+ * with the few ordered accesses the algorithms need. Plain payload access goes through
+ * {@link #buffer}, a little-endian view whose absolute methods keep no state, so
+ * producers and the consumer share it safely. Ordered accesses use a {@link VarHandle}
+ * over the same buffer; no {@code Unsafe}, nothing that needs {@code --add-opens}.
  */
 final class RingMemory {
-    private static final VarHandle LONG =
-            MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
     private static final byte[] ZEROES = new byte[4096];
 
     /** Little-endian view of the whole memory (data + trailer), position 0. */
     final ByteBuffer buffer;
+
     /** Backing array when the memory is on the heap, for fast zeroing; else null. */
     private final byte[] array;
+
     private final int arrayOffset;
+
     final int capacity;
+
     final int mask;
+
     private final int tailIndex;
+
     private final int headIndex;
 
     RingMemory(ByteBuffer memory, int capacity) {
         this.buffer = memory.slice(memory.position(), capacity + RingBufferDescriptor.TRAILER_LENGTH)
-                .order(ByteOrder.LITTLE_ENDIAN);
+            .order(ByteOrder.LITTLE_ENDIAN);
         checkAligned(memory, buffer);
         this.array = buffer.hasArray() ? buffer.array() : null;
         this.arrayOffset = buffer.hasArray() ? buffer.arrayOffset() : 0;
@@ -50,7 +56,8 @@ final class RingMemory {
         int misalignment;
         try {
             misalignment = view.alignmentOffset(0, 8);
-        } catch (UnsupportedOperationException e) {
+        }
+        catch (UnsupportedOperationException e) {
             // Heap buffers on a JVM that cannot promise a stable alignment: the
             // VarHandle refuses misaligned atomic access anyway, so probe it.
             misalignment = 0;
@@ -61,7 +68,8 @@ final class RingMemory {
         }
         try {
             LONG.getAcquire(view, 0);
-        } catch (IllegalStateException | UnsupportedOperationException e) {
+        }
+        catch (IllegalStateException | UnsupportedOperationException e) {
             throw new IllegalArgumentException("memory must support atomic 8-byte access at position "
                     + original.position() + " (" + e.getMessage() + "): pass a direct or memory-mapped ByteBuffer"
                     + " whose position is 8-byte aligned; heap buffers support it only on Java 17-21", e);
@@ -138,4 +146,5 @@ final class RingMemory {
             zero(0, length - firstPart);
         }
     }
+
 }

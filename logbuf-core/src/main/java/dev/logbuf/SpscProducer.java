@@ -13,27 +13,37 @@ import dev.logbuf.internal.PublishSignal;
  *   SpscProducer       16 longs
  */
 abstract class SpscProducerPadL extends AbstractProducer {
+
     long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15;
 
     SpscProducerPadL(RingMemory memory, PublishSignal signal) {
         super(memory, signal);
     }
+
 }
 
 abstract class SpscProducerFields extends SpscProducerPadL {
-    /** Producer position; only this producer writes it, so a plain field is its source of truth. */
+
+    /**
+     * Producer position; only this producer writes it, so a plain field is its source of
+     * truth.
+     */
     long tail;
+
     /** Last head position read from the ring; refreshed only when space looks short. */
     long headCache;
+
     WriteClaim claim;
 
     SpscProducerFields(RingMemory memory, PublishSignal signal) {
         super(memory, signal);
     }
+
 }
 
 /** The one producer of an SPSC ring: no atomic read-modify-write on the hot path. */
 final class SpscProducer extends SpscProducerFields {
+
     long p16, p17, p18, p19, p20, p21, p22, p23, p24, p25, p26, p27, p28, p29, p30, p31;
 
     SpscProducer(RingMemory memory, PublishSignal signal) {
@@ -78,4 +88,5 @@ final class SpscProducer extends SpscProducerFields {
         WriteClaim c = claim;
         return c.isOpen() ? new WriteClaim(memory, signal) : c;
     }
+
 }

@@ -5,21 +5,25 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Remembers when the head of a ring was first seen blocked on a claimed,
- * uncommitted record, so {@link RingBuffer#blockedClaim()} can say how long.
- * Two kinds of observers, kept apart so neither slows the other:
+ * Remembers when the head of a ring was first seen blocked on a claimed, uncommitted
+ * record, so {@link RingBuffer#blockedClaim()} can say how long. Two kinds of observers,
+ * kept apart so neither slows the other:
  * <ul>
- *   <li>the consumer (one thread) records into a single-writer seqlock: no
- *       allocation, no CAS, and only when it is blocked at a new position;</li>
- *   <li>monitoring threads record into an {@link AtomicReference} (they may
- *       allocate: it is not a hot path).</li>
+ * <li>the consumer (one thread) records into a single-writer seqlock: no allocation, no
+ * CAS, and only when it is blocked at a new position;</li>
+ * <li>monitoring threads record into an {@link AtomicReference} (they may allocate: it is
+ * not a hot path).</li>
  * </ul>
  * Positions only grow, so a position identifies one record for the ring's life.
  */
 final class StallWatch {
+
     static final long NONE = Long.MAX_VALUE;
+
     private static final VarHandle SEQUENCE;
+
     private static final VarHandle POSITION;
+
     private static final VarHandle SINCE;
 
     static {
@@ -28,20 +32,27 @@ final class StallWatch {
             SEQUENCE = lookup.findVarHandle(StallWatch.class, "sequence", long.class);
             POSITION = lookup.findVarHandle(StallWatch.class, "consumerPosition", long.class);
             SINCE = lookup.findVarHandle(StallWatch.class, "consumerSince", long.class);
-        } catch (ReflectiveOperationException e) {
+        }
+        catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
     private long sequence;
+
     private long consumerPosition = -1;
+
     private long consumerSince;
+
     private final AtomicReference<Observation> monitor = new AtomicReference<>();
 
     private record Observation(long position, long since) {
     }
 
-    /** Consumer thread only: it found the record at {@code position} claimed but not committed. */
+    /**
+     * Consumer thread only: it found the record at {@code position} claimed but not
+     * committed.
+     */
     void consumerObserved(long position) {
         if ((long) POSITION.getOpaque(this) == position) {
             return; // already recorded; only the consumer writes it
@@ -80,8 +91,8 @@ final class StallWatch {
     }
 
     /**
-     * Monitoring thread: the record at {@code position} is blocked now
-     * ({@code now}); returns the earliest time any observer saw it blocked.
+     * Monitoring thread: the record at {@code position} is blocked now ({@code now});
+     * returns the earliest time any observer saw it blocked.
      */
     long blockedSince(long position, long now) {
         Observation seen = monitor.get();
@@ -89,11 +100,13 @@ final class StallWatch {
             Observation mine = new Observation(position, now);
             if (monitor.compareAndSet(seen, mine)) {
                 seen = mine;
-            } else {
+            }
+            else {
                 seen = monitor.get();
             }
         }
         long since = seen != null && seen.position() == position ? seen.since() : now;
         return Math.min(since, consumerSince(position));
     }
+
 }

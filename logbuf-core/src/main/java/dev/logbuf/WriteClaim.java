@@ -6,33 +6,44 @@ import java.nio.ByteOrder;
 import java.util.Objects;
 
 /**
- * Space reserved in a ring by {@link Producer#tryClaim(int)}, filled by the
- * caller and then {@linkplain #commit() committed} or {@linkplain #abort()
- * aborted}. Offsets are relative to the first payload byte; any access outside
- * {@code [0, length())} throws {@link IndexOutOfBoundsException} and writes
- * nothing. Multi-byte values are little-endian.
+ * Space reserved in a ring by {@link Producer#tryClaim(int)}, filled by the caller and
+ * then {@linkplain #commit() committed} or {@linkplain #abort() aborted}. Offsets are
+ * relative to the first payload byte; any access outside {@code [0, length())} throws
+ * {@link IndexOutOfBoundsException} and writes nothing. Multi-byte values are
+ * little-endian.
  *
- * <p><b>Reuse:</b> a producer hands out the same claim object again for later
- * claims (that is how the hot path stays allocation-free). A reference must not
- * be used after {@link #close()}, {@link #commit()} or {@link #abort()}: it may
- * by then stand for somebody else's record. One claim per thread may be open at
- * a time without allocation; a second concurrent claim on the same thread gets
- * a fresh object.
+ * <p>
+ * <b>Reuse:</b> a producer hands out the same claim object again for later claims (that
+ * is how the hot path stays allocation-free). A reference must not be used after
+ * {@link #close()}, {@link #commit()} or {@link #abort()}: it may by then stand for
+ * somebody else's record. One claim per thread may be open at a time without allocation;
+ * a second concurrent claim on the same thread gets a fresh object.
  *
- * <p>A claim is used by one thread at a time (normally the claiming one).
+ * <p>
+ * A claim is used by one thread at a time (normally the claiming one).
  */
 public final class WriteClaim implements AutoCloseable {
+
     private static final int OPEN = 0;
+
     private static final int COMMITTED = 1;
+
     private static final int ABORTED = 2;
 
     private final RingMemory memory;
+
     private final ByteBuffer data;
+
     private final PublishSignal signal;
+
     private int headerIndex;
+
     private int payloadIndex;
+
     private int length;
+
     private int claimantId;
+
     private int state = ABORTED;
 
     WriteClaim(RingMemory memory, PublishSignal signal) {
@@ -95,7 +106,10 @@ public final class WriteClaim implements AutoCloseable {
         return this;
     }
 
-    /** Copies the remaining bytes of {@code src} to the payload at {@code offset} and advances its position. */
+    /**
+     * Copies the remaining bytes of {@code src} to the payload at {@code offset} and
+     * advances its position.
+     */
     public WriteClaim putBytes(int offset, ByteBuffer src) {
         checkOpen();
         int len = src.remaining();
@@ -106,10 +120,9 @@ public final class WriteClaim implements AutoCloseable {
     }
 
     /**
-     * A little-endian view of exactly this record's payload: position 0, limit
-     * and capacity {@code length()}. Allocates a small view object on each call;
-     * prefer the {@code put*} methods on hot paths. The view must not be used
-     * after commit or abort.
+     * A little-endian view of exactly this record's payload: position 0, limit and
+     * capacity {@code length()}. Allocates a small view object on each call; prefer the
+     * {@code put*} methods on hot paths. The view must not be used after commit or abort.
      */
     public ByteBuffer buffer() {
         checkOpen();
@@ -118,7 +131,6 @@ public final class WriteClaim implements AutoCloseable {
 
     /**
      * Publishes the record to the consumer.
-     *
      * @throws IllegalStateException if already committed or aborted
      */
     public void commit() {
@@ -133,9 +145,8 @@ public final class WriteClaim implements AutoCloseable {
     }
 
     /**
-     * Gives the space up: it becomes a skip marker the consumer passes over,
-     * and whatever was written is never surfaced.
-     *
+     * Gives the space up: it becomes a skip marker the consumer passes over, and whatever
+     * was written is never surfaced.
      * @throws IllegalStateException if already committed or aborted
      */
     public void abort() {
@@ -149,7 +160,9 @@ public final class WriteClaim implements AutoCloseable {
         }
     }
 
-    /** Aborts the claim if it is neither committed nor aborted; otherwise does nothing. */
+    /**
+     * Aborts the claim if it is neither committed nor aborted; otherwise does nothing.
+     */
     @Override
     public void close() {
         if (state == OPEN) {
@@ -159,8 +172,8 @@ public final class WriteClaim implements AutoCloseable {
 
     private void checkOpen() {
         if (state != OPEN) {
-            throw new IllegalStateException(state == COMMITTED
-                    ? "claim already committed" : "claim already aborted or closed");
+            throw new IllegalStateException(
+                    state == COMMITTED ? "claim already committed" : "claim already aborted or closed");
         }
     }
 
@@ -169,4 +182,5 @@ public final class WriteClaim implements AutoCloseable {
         return "WriteClaim[length=" + length + ", state="
                 + (state == OPEN ? "open" : state == COMMITTED ? "committed" : "aborted") + "]";
     }
+
 }

@@ -12,28 +12,33 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * "The hot path stays allocation-free" (API.md, WriteClaim reuse): a warm loop
- * of tryClaim/put/commit, offer (array and ByteBuffer), drain and
- * tryRead/get/close allocates nothing on the calling thread, measured with
- * {@code com.sun.management.ThreadMXBean#getThreadAllocatedBytes}, which counts
- * every byte this thread allocates on the heap, TLABs included.
+ * "The hot path stays allocation-free" (API.md, WriteClaim reuse): a warm loop of
+ * tryClaim/put/commit, offer (array and ByteBuffer), drain and tryRead/get/close
+ * allocates nothing on the calling thread, measured with
+ * {@code com.sun.management.ThreadMXBean#getThreadAllocatedBytes}, which counts every
+ * byte this thread allocates on the heap, TLABs included.
  *
- * <p>{@code WriteClaim.buffer()}, {@code ReadClaim.buffer()} and
- * {@code blockedClaim()} are left out: their Javadoc says they allocate a view
- * or an {@code Optional}.
+ * <p>
+ * {@code WriteClaim.buffer()}, {@code ReadClaim.buffer()} and {@code blockedClaim()} are
+ * left out: their Javadoc says they allocate a view or an {@code Optional}.
  */
 class AllocationTest {
 
     private static final int WARM_UP_ROUNDS = 200_000;
+
     private static final int MEASURED_ROUNDS = 100_000;
 
-    private static final com.sun.management.ThreadMXBean THREADS =
-            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    private static final com.sun.management.ThreadMXBean THREADS = (com.sun.management.ThreadMXBean) ManagementFactory
+        .getThreadMXBean();
 
     private final byte[] source = Rings.payload(100, 7);
+
     private final byte[] destination = new byte[100];
+
     private final ByteBuffer directSource = ByteBuffer.allocateDirect(100);
+
     private long checksum;
+
     private final RecordHandler handler = (buffer, offset, length) -> checksum += buffer.getLong(offset) + length;
 
     static Stream<Arguments> configurations() {
@@ -77,8 +82,7 @@ class AllocationTest {
     private void rounds(Producer producer, Consumer consumer, int rounds) {
         for (int i = 0; i < rounds; i++) {
             WriteClaim claim = producer.tryClaim(64);
-            claim.putLong(0, i).putInt(8, i).putShort(12, (short) i).putByte(14, (byte) i)
-                    .putBytes(16, source, 0, 40);
+            claim.putLong(0, i).putInt(8, i).putShort(12, (short) i).putByte(14, (byte) i).putBytes(16, source, 0, 40);
             directSource.clear().limit(24);
             claim.putBytes(56 - 16, directSource);
             claim.commit();
@@ -99,4 +103,5 @@ class AllocationTest {
             consumer.drain(handler);
         }
     }
+
 }

@@ -15,14 +15,18 @@ import org.junit.jupiter.params.provider.EnumSource;
 class BlockedClaimTest {
 
     /**
-     * A thread named as given that claims a record and then stays alive (so the
-     * ring can still name it) until closed. The claim is handed to the test
-     * thread with a happens-before edge (the latch), as the SPSC producer needs.
+     * A thread named as given that claims a record and then stays alive (so the ring can
+     * still name it) until closed. The claim is handed to the test thread with a
+     * happens-before edge (the latch), as the SPSC producer needs.
      */
     private static final class Claimant implements AutoCloseable {
+
         private final CountDownLatch claimed = new CountDownLatch(1);
+
         private final CountDownLatch release = new CountDownLatch(1);
+
         private final AtomicReference<WriteClaim> claim = new AtomicReference<>();
+
         private final Thread thread;
 
         Claimant(Producer producer, int length, String threadName) throws InterruptedException {
@@ -31,7 +35,8 @@ class BlockedClaimTest {
                 claimed.countDown();
                 try {
                     release.await();
-                } catch (InterruptedException e) {
+                }
+                catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
             }, threadName);
@@ -50,11 +55,13 @@ class BlockedClaimTest {
             release.countDown();
             try {
                 thread.join();
-            } catch (InterruptedException e) {
+            }
+            catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new AssertionError("interrupted while waiting for the claimant to end", e);
             }
         }
+
     }
 
     @ParameterizedTest
@@ -67,7 +74,7 @@ class BlockedClaimTest {
     @EnumSource(RingBuffer.Type.class)
     void blockedClaimAbsentForCommittedRecord(RingBuffer.Type type) {
         RingBuffer ring = ring(type, 64);
-        Rings.write(ring.producer(), new byte[] {1});
+        Rings.write(ring.producer(), new byte[] { 1 });
         assertThat(ring.blockedClaim()).as("committed, not yet read").isEmpty();
         Rings.read(ring.consumer());
         assertThat(ring.blockedClaim()).isEmpty();
@@ -106,9 +113,8 @@ class BlockedClaimTest {
         BlockedClaim second = ring.blockedClaim().orElseThrow();
         long secondReturnedAt = System.nanoTime();
         assertThat(second.position()).isEqualTo(head);
-        assertThat(second.blockedForNanos())
-                .as("at least since first observed, at most since claimed")
-                .isBetween(secondCalledAt - firstObservedBy, secondReturnedAt - claimedAfter);
+        assertThat(second.blockedForNanos()).as("at least since first observed, at most since claimed")
+            .isBetween(secondCalledAt - firstObservedBy, secondReturnedAt - claimedAfter);
 
         open.putByte(0, (byte) 1).commit();
         assertThat(ring.blockedClaim()).isEmpty();
@@ -149,7 +155,8 @@ class BlockedClaimTest {
         first.commit();
         Rings.read(consumer);
         await().atMost(Duration.ofSeconds(10)).until(() -> System.nanoTime() - resolvedAt > 20_000_000L);
-        // Walk round the ring so a later claim lands on the same index (position 64: index 0).
+        // Walk round the ring so a later claim lands on the same index (position 64:
+        // index 0).
         for (int i = 0; i < 3; i++) {
             Rings.write(producer, new byte[8]);
             Rings.read(consumer);
@@ -162,7 +169,7 @@ class BlockedClaimTest {
         long returnedAt = System.nanoTime();
         assertThat(blocked.position()).isEqualTo(64);
         assertThat(blocked.blockedForNanos()).as("not counted from the earlier stall")
-                .isBetween(0L, returnedAt - claimedAfter);
+            .isBetween(0L, returnedAt - claimedAfter);
         second.abort();
     }
 
@@ -172,7 +179,7 @@ class BlockedClaimTest {
         RingBuffer ring = ring(type, 256);
         Producer producer = ring.producer();
         Consumer consumer = ring.consumer();
-        Rings.write(producer, new byte[] {1});
+        Rings.write(producer, new byte[] { 1 });
         WriteClaim open = producer.tryClaim(3);
         assertThat(ring.blockedClaim()).as("head record is committed").isEmpty();
         Rings.read(consumer);
@@ -218,8 +225,7 @@ class BlockedClaimTest {
 
     @ParameterizedTest
     @EnumSource(RingBuffer.Type.class)
-    void blockedClaimLooksPastSkipMarkersTheConsumerHasNotPassedYet(RingBuffer.Type type)
-            throws InterruptedException {
+    void blockedClaimLooksPastSkipMarkersTheConsumerHasNotPassedYet(RingBuffer.Type type) throws InterruptedException {
         RingBuffer ring = ring(type, 256);
         Producer producer = ring.producer();
         Consumer consumer = ring.consumer();
@@ -235,4 +241,5 @@ class BlockedClaimTest {
             assertThat(ring.blockedClaim()).isEmpty();
         }
     }
+
 }

@@ -10,11 +10,16 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The "Byte order" section of API.md: little-endian everywhere, whatever the caller's memory says. */
+/**
+ * The "Byte order" section of API.md: little-endian everywhere, whatever the caller's
+ * memory says.
+ */
 class ByteOrderTest {
 
     private static final int INT = 0x01020304;
+
     private static final long LONG = 0x1112131415161718L;
+
     private static final short SHORT = (short) 0x2122;
 
     @ParameterizedTest
@@ -22,17 +27,15 @@ class ByteOrderTest {
     void putsAreLittleEndianInTheRecordBytes(RingBuffer.Type type) {
         RingBuffer ring = ring(type, 128);
         ring.producer().tryClaim(14).putShort(0, SHORT).putInt(2, INT).putLong(6, LONG).commit();
-        assertThat(Rings.read(ring.consumer())).containsExactly(
-                0x22, 0x21,
-                0x04, 0x03, 0x02, 0x01,
-                0x18, 0x17, 0x16, 0x15, 0x14, 0x13, 0x12, 0x11);
+        assertThat(Rings.read(ring.consumer())).containsExactly(0x22, 0x21, 0x04, 0x03, 0x02, 0x01, 0x18, 0x17, 0x16,
+                0x15, 0x14, 0x13, 0x12, 0x11);
     }
 
     @ParameterizedTest
     @EnumSource(RingBuffer.Type.class)
     void getsAreLittleEndian(RingBuffer.Type type) {
         RingBuffer ring = ring(type, 128);
-        byte[] bytes = {0x22, 0x21, 0x04, 0x03, 0x02, 0x01, 0x18, 0x17, 0x16, 0x15, 0x14, 0x13, 0x12, 0x11};
+        byte[] bytes = { 0x22, 0x21, 0x04, 0x03, 0x02, 0x01, 0x18, 0x17, 0x16, 0x15, 0x14, 0x13, 0x12, 0x11 };
         ring.producer().offer(bytes);
         try (ReadClaim read = ring.consumer().tryRead()) {
             assertThat(read.getShort(0)).isEqualTo(SHORT);
@@ -70,7 +73,8 @@ class ByteOrderTest {
     void recordHandlerBufferIsLittleEndian(RingBuffer.Type type) {
         RingBuffer ring = ring(type, 128);
         Producer producer = ring.producer();
-        producer.tryClaim(4).putInt(0, 1).commit(); // so the second record sits at a non-zero offset
+        producer.tryClaim(4).putInt(0, 1).commit(); // so the second record sits at a
+                                                    // non-zero offset
         producer.tryClaim(12).putInt(0, INT).putLong(4, LONG).commit();
         List<Object> seen = new ArrayList<>();
         ring.consumer().drain((buffer, offset, length) -> {
@@ -91,9 +95,9 @@ class ByteOrderTest {
         WriteClaim claim = ring.producer().tryClaim(16);
         assertThat(claim.buffer().order()).isEqualTo(ByteOrder.LITTLE_ENDIAN);
         claim.putInt(0, INT).putLong(8, LONG).commit();
-        byte[] littleEndianInt = {0x04, 0x03, 0x02, 0x01};
+        byte[] littleEndianInt = { 0x04, 0x03, 0x02, 0x01 };
         assertThat(Rings.indexOf(memory, littleEndianInt)).as("int stored little-endian in the caller's memory")
-                .isNotNegative();
+            .isNotNegative();
         assertThat(memory.order()).as("the caller's buffer itself is left alone").isEqualTo(ByteOrder.BIG_ENDIAN);
         List<Object> seen = new ArrayList<>();
         ring.consumer().drain((buffer, offset, length) -> {
@@ -103,4 +107,5 @@ class ByteOrderTest {
         });
         assertThat(seen).containsExactly(ByteOrder.LITTLE_ENDIAN, INT, LONG);
     }
+
 }

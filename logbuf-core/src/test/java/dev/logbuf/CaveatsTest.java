@@ -13,12 +13,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * One test per caveat of the reference crate's caveats page (numbered as there)
- * that applies to a JVM ring: each shows the behaviour our users get instead.
+ * One test per caveat of the reference crate's caveats page (numbered as there) that
+ * applies to a JVM ring: each shows the behaviour our users get instead.
  */
 class CaveatsTest {
 
-    // 1. A claim that is never closed blocks the consumer; the ring reports it and try-with-resources avoids it.
+    // 1. A claim that is never closed blocks the consumer; the ring reports it and
+    // try-with-resources avoids it.
 
     @ParameterizedTest
     @EnumSource(RingBuffer.Type.class)
@@ -33,7 +34,8 @@ class CaveatsTest {
         }
         assertThat(accepted).isEqualTo(3);
         assertThat(consumer.tryRead()).isNull();
-        assertThat(consumer.drain((b, o, l) -> { })).isZero();
+        assertThat(consumer.drain((b, o, l) -> {
+        })).isZero();
         assertThat(ring.blockedClaim()).map(BlockedClaim::position).contains(0L);
         leaked.close();
         assertThat(Rings.drainAll(consumer)).hasSize(3);
@@ -93,7 +95,8 @@ class CaveatsTest {
         RingBuffer ring = ring(type, capacity);
         Producer producer = ring.producer();
         Consumer consumer = ring.consumer();
-        // Put the head 4088 bytes before the end: 2 records of 4088 bytes (4096 each) + one of 4096 (4104).
+        // Put the head 4088 bytes before the end: 2 records of 4088 bytes (4096 each) +
+        // one of 4096 (4104).
         Rings.write(producer, new byte[4088]);
         Rings.write(producer, new byte[4088]);
         Rings.write(producer, new byte[4096]);
@@ -102,7 +105,7 @@ class CaveatsTest {
         long before = ring.producerPosition();
         Rings.write(producer, new byte[4088]);
         assertThat(ring.producerPosition() - before).as("4088 bytes of skip marker + 4096 of record")
-                .isEqualTo(4088 + 4096);
+            .isEqualTo(4088 + 4096);
         assertThat(Rings.drainAll(consumer)).hasSize(1);
     }
 
@@ -153,7 +156,7 @@ class CaveatsTest {
         }
     }
 
-    // 6. MPSC: one slow producer stalls the consumer.  7. Strictly FIFO by claim order.
+    // 6. MPSC: one slow producer stalls the consumer. 7. Strictly FIFO by claim order.
 
     @Test
     void mpscOneSlowProducerStallsTheConsumerAndRecordsStayInClaimOrder() throws InterruptedException {
@@ -169,7 +172,8 @@ class CaveatsTest {
             slowClaimed.countDown();
             try {
                 slowMayCommit.await();
-            } catch (InterruptedException e) {
+            }
+            catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
             claim.commit();
@@ -206,7 +210,8 @@ class CaveatsTest {
                 claimed.countDown();
                 try {
                     mayCommit.await();
-                } catch (InterruptedException e) {
+                }
+                catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
                 claim.commit();
@@ -251,7 +256,7 @@ class CaveatsTest {
         for (int lap = 0; lap < 6; lap++) {
             Rings.write(producer, ones);
             Rings.read(consumer);
-            Rings.write(producer, new byte[] {1});
+            Rings.write(producer, new byte[] { 1 });
             Rings.drainAll(consumer);
         }
         for (int lap = 0; lap < 10; lap++) {
@@ -269,7 +274,7 @@ class CaveatsTest {
         Producer producer = ring.producer();
         Consumer consumer = ring.consumer();
         for (int i = 0; i < 6; i++) {
-            Rings.write(producer, new byte[] {(byte) i});
+            Rings.write(producer, new byte[] { (byte) i });
         }
         List<Byte> seen = new ArrayList<>();
         for (int t = 0; t < 3; t++) {
@@ -279,4 +284,5 @@ class CaveatsTest {
         }
         assertThat(seen).containsExactly((byte) 0, (byte) 1, (byte) 2, (byte) 3, (byte) 4, (byte) 5);
     }
+
 }

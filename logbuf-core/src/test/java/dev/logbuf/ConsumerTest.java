@@ -10,7 +10,10 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The {@code Consumer} and {@code RecordHandler} lines of API.md: tryRead, drain, FIFO, poison records. */
+/**
+ * The {@code Consumer} and {@code RecordHandler} lines of API.md: tryRead, drain, FIFO,
+ * poison records.
+ */
 class ConsumerTest {
 
     @ParameterizedTest
@@ -61,9 +64,10 @@ class ConsumerTest {
         producer.tryClaim(3).abort();
         assertThat(consumer.tryRead()).isNull();
         assertThat(ring.consumerPosition()).as("aborted records released").isEqualTo(ring.producerPosition());
-        Rings.write(producer, new byte[] {7});
+        Rings.write(producer, new byte[] { 7 });
         assertThat(ring.producerPosition()).isEqualTo(56);
-        // A wrap: a 24-byte payload (32 bytes) at index 56 needs an 8-byte skip marker first.
+        // A wrap: a 24-byte payload (32 bytes) at index 56 needs an 8-byte skip marker
+        // first.
         assertThat(Rings.read(consumer)).containsExactly(7);
         byte[] wrapped = Rings.payload(24, 5);
         Rings.write(producer, wrapped);
@@ -77,13 +81,15 @@ class ConsumerTest {
     void oneReadClaimAtATimeTryReadAndDrainThrowWhileOneIsOpen(RingBuffer.Type type) {
         RingBuffer ring = ring(type, 64);
         Producer producer = ring.producer();
-        Rings.write(producer, new byte[] {1});
-        Rings.write(producer, new byte[] {2});
+        Rings.write(producer, new byte[] { 1 });
+        Rings.write(producer, new byte[] { 2 });
         Consumer consumer = ring.consumer();
         ReadClaim open = consumer.tryRead();
         assertThatThrownBy(consumer::tryRead).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> consumer.drain((b, o, l) -> { })).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> consumer.drain((b, o, l) -> { }, 1)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> consumer.drain((b, o, l) -> {
+        })).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> consumer.drain((b, o, l) -> {
+        }, 1)).isInstanceOf(IllegalStateException.class);
         assertThat(open.getByte(0)).as("the open claim is unaffected").isEqualTo((byte) 1);
         open.close();
         assertThat(Rings.read(consumer)).containsExactly(2);
@@ -109,7 +115,8 @@ class ConsumerTest {
             assertThat(seen.get(i)).isEqualTo(Rings.payload(1 + i, i));
         }
         assertThat(ring.consumerPosition()).isEqualTo(ring.producerPosition());
-        assertThat(consumer.drain((b, o, l) -> { })).isZero();
+        assertThat(consumer.drain((b, o, l) -> {
+        })).isZero();
     }
 
     @ParameterizedTest
@@ -119,7 +126,7 @@ class ConsumerTest {
         Producer producer = ring.producer();
         Consumer consumer = ring.consumer();
         for (int i = 0; i < 7; i++) {
-            Rings.write(producer, new byte[] {(byte) i});
+            Rings.write(producer, new byte[] { (byte) i });
         }
         List<Byte> seen = new ArrayList<>();
         RecordHandler handler = (buffer, offset, length) -> seen.add(buffer.get(offset));
@@ -134,13 +141,13 @@ class ConsumerTest {
     @EnumSource(RingBuffer.Type.class)
     void drainRejectsALimitBelowOneNamingTheValue(RingBuffer.Type type) {
         RingBuffer ring = ring(type, 64);
-        Rings.write(ring.producer(), new byte[] {1});
+        Rings.write(ring.producer(), new byte[] { 1 });
         Consumer consumer = ring.consumer();
-        for (int bad : new int[] {0, -5}) {
-            assertThatThrownBy(() -> consumer.drain((b, o, l) -> { }, bad))
-                    .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining(String.valueOf(bad))
-                    .hasMessageContaining("1");
+        for (int bad : new int[] { 0, -5 }) {
+            assertThatThrownBy(() -> consumer.drain((b, o, l) -> {
+            }, bad)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(String.valueOf(bad))
+                .hasMessageContaining("1");
         }
         assertThat(Rings.read(consumer)).as("nothing consumed by a refused drain").containsExactly(1);
     }
@@ -151,9 +158,9 @@ class ConsumerTest {
         RingBuffer ring = ring(type, 256);
         Producer producer = ring.producer();
         Consumer consumer = ring.consumer();
-        Rings.write(producer, new byte[] {1});
+        Rings.write(producer, new byte[] { 1 });
         WriteClaim open = producer.tryClaim(1).putByte(0, (byte) 2);
-        Rings.write(producer, new byte[] {3});
+        Rings.write(producer, new byte[] { 3 });
         List<Byte> seen = new ArrayList<>();
         RecordHandler handler = (buffer, offset, length) -> seen.add(buffer.get(offset));
         assertThat(consumer.drain(handler)).isEqualTo(1);
@@ -169,7 +176,7 @@ class ConsumerTest {
         RingBuffer ring = ring(type, 256);
         Producer producer = ring.producer();
         for (int i = 0; i < 5; i++) {
-            Rings.write(producer, new byte[] {(byte) i});
+            Rings.write(producer, new byte[] { (byte) i });
         }
         List<Long> positionsDuringBatch = new ArrayList<>();
         ring.consumer().drain((buffer, offset, length) -> positionsDuringBatch.add(ring.consumerPosition()));
@@ -184,7 +191,7 @@ class ConsumerTest {
         Producer producer = ring.producer();
         Consumer consumer = ring.consumer();
         for (int i = 0; i < 5; i++) {
-            Rings.write(producer, new byte[] {(byte) i});
+            Rings.write(producer, new byte[] { (byte) i });
         }
         List<Byte> seen = new ArrayList<>();
         RuntimeException poison = new IllegalArgumentException("poison");
@@ -196,7 +203,7 @@ class ConsumerTest {
         })).isSameAs(poison);
         assertThat(seen).containsExactly((byte) 0, (byte) 1, (byte) 2);
         assertThat(ring.consumerPosition()).as("records 0..2 released").isEqualTo(3L * Rings.span(1));
-        assertThat(Rings.drainAll(consumer)).containsExactly(new byte[] {3}, new byte[] {4});
+        assertThat(Rings.drainAll(consumer)).containsExactly(new byte[] { 3 }, new byte[] { 4 });
     }
 
     @ParameterizedTest
@@ -245,7 +252,7 @@ class ConsumerTest {
     void recordHandlerMayMovePositionAndLimitFreely(RingBuffer.Type type) {
         RingBuffer ring = ring(type, 256);
         Producer producer = ring.producer();
-        byte[][] payloads = {Rings.payload(9, 1), Rings.payload(17, 2), Rings.payload(3, 3)};
+        byte[][] payloads = { Rings.payload(9, 1), Rings.payload(17, 2), Rings.payload(3, 3) };
         for (byte[] payload : payloads) {
             Rings.write(producer, payload);
         }
@@ -276,10 +283,11 @@ class ConsumerTest {
         assertThat(drainAt).isNotNegative();
         Rings.read(consumer);
         Rings.drainAll(consumer);
-        for (int start : new int[] {readAt, drainAt}) {
+        for (int start : new int[] { readAt, drainAt }) {
             for (int i = start - Rings.HEADER; i < start + 40; i++) {
                 assertThat(memory.get(i)).as("header or payload byte %d after release", i).isZero();
             }
         }
     }
+
 }

@@ -9,13 +9,16 @@ import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The {@code Producer} lines of API.md: claims, offers, their argument checks and the full ring. */
+/**
+ * The {@code Producer} lines of API.md: claims, offers, their argument checks and the
+ * full ring.
+ */
 class ProducerTest {
 
     /** After a refused call, the ring must be untouched and still work. */
     private static void assertRingUntouchedAndUsable(RingBuffer ring, Producer producer, long producerPositionBefore) {
         assertThat(ring.producerPosition()).as("producer position after a refused call")
-                .isEqualTo(producerPositionBefore);
+            .isEqualTo(producerPositionBefore);
         assertThat(ring.blockedClaim()).isEmpty();
         byte[] payload = Rings.payload(5, 42);
         Rings.write(producer, payload);
@@ -29,9 +32,8 @@ class ProducerTest {
     void tryClaimRejectsZeroLengthBecauseZeroIsTheUncommittedSentinel(RingBuffer.Type type) {
         RingBuffer ring = ring(type, 64);
         Producer producer = ring.producer();
-        assertThatThrownBy(() -> producer.tryClaim(0))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("0");
+        assertThatThrownBy(() -> producer.tryClaim(0)).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("0");
         assertRingUntouchedAndUsable(ring, producer, 0);
     }
 
@@ -40,9 +42,8 @@ class ProducerTest {
     void tryClaimRejectsNegativeLengthNamingTheValue(RingBuffer.Type type) {
         RingBuffer ring = ring(type, 64);
         Producer producer = ring.producer();
-        assertThatThrownBy(() -> producer.tryClaim(-7))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("-7");
+        assertThatThrownBy(() -> producer.tryClaim(-7)).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("-7");
         assertRingUntouchedAndUsable(ring, producer, 0);
     }
 
@@ -52,13 +53,11 @@ class ProducerTest {
         RingBuffer ring = ring(type, 64);
         int max = ring.maxRecordLength();
         Producer producer = ring.producer();
-        assertThatThrownBy(() -> producer.tryClaim(max + 1))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining(String.valueOf(max + 1))
-                .hasMessageContaining(String.valueOf(max));
-        assertThatThrownBy(() -> producer.tryClaim(Integer.MAX_VALUE))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining(String.valueOf(Integer.MAX_VALUE));
+        assertThatThrownBy(() -> producer.tryClaim(max + 1)).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining(String.valueOf(max + 1))
+            .hasMessageContaining(String.valueOf(max));
+        assertThatThrownBy(() -> producer.tryClaim(Integer.MAX_VALUE)).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining(String.valueOf(Integer.MAX_VALUE));
         assertRingUntouchedAndUsable(ring, producer, 0);
     }
 
@@ -67,10 +66,9 @@ class ProducerTest {
     void sixteenByteRingHoldsNoRecord(RingBuffer.Type type) {
         RingBuffer ring = ring(type, 16);
         assertThat(ring.maxRecordLength()).isZero();
-        assertThatThrownBy(() -> ring.producer().tryClaim(1))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("1")
-                .hasMessageContaining("0");
+        assertThatThrownBy(() -> ring.producer().tryClaim(1)).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("1")
+            .hasMessageContaining("0");
     }
 
     @ParameterizedTest
@@ -127,9 +125,9 @@ class ProducerTest {
         assertThat(producer.offer(new byte[24])).isTrue();
         assertThat(producer.offer(new byte[24])).isTrue();
         long before = ring.producerPosition();
-        assertThat(producer.offer(new byte[] {1})).isFalse();
-        assertThat(producer.offer(new byte[] {1, 2}, 0, 1)).isFalse();
-        ByteBuffer source = ByteBuffer.wrap(new byte[] {1, 2, 3});
+        assertThat(producer.offer(new byte[] { 1 })).isFalse();
+        assertThat(producer.offer(new byte[] { 1, 2 }, 0, 1)).isFalse();
+        ByteBuffer source = ByteBuffer.wrap(new byte[] { 1, 2, 3 });
         assertThat(producer.offer(source)).isFalse();
         assertThat(ring.producerPosition()).isEqualTo(before);
         Consumer consumer = ring.consumer();
@@ -151,7 +149,7 @@ class ProducerTest {
         ByteBuffer second = ByteBuffer.allocateDirect(24);
         second.put(0, (byte) 9);
         assertThat(producer.offer(second)).isTrue(); // ring now full
-        ByteBuffer refused = ByteBuffer.wrap(new byte[] {1, 2, 3, 4});
+        ByteBuffer refused = ByteBuffer.wrap(new byte[] { 1, 2, 3, 4 });
         refused.position(1);
         assertThat(producer.offer(refused)).isFalse();
         assertThat(refused.position()).as("position unchanged on failure").isEqualTo(1);
@@ -168,11 +166,8 @@ class ProducerTest {
         RingBuffer ring = ring(type, 64);
         Producer producer = ring.producer();
         ByteBuffer empty = ByteBuffer.allocate(8).position(8);
-        ThrowingCallable[] calls = {
-            () -> producer.offer(new byte[0]),
-            () -> producer.offer(new byte[8], 3, 0),
-            () -> producer.offer(empty),
-        };
+        ThrowingCallable[] calls = { () -> producer.offer(new byte[0]), () -> producer.offer(new byte[8], 3, 0),
+                () -> producer.offer(empty), };
         for (ThrowingCallable call : calls) {
             assertThatThrownBy(call).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0");
         }
@@ -186,15 +181,12 @@ class ProducerTest {
         RingBuffer ring = ring(type, 64);
         Producer producer = ring.producer();
         ByteBuffer tooBig = ByteBuffer.allocate(25);
-        ThrowingCallable[] calls = {
-            () -> producer.offer(new byte[25]),
-            () -> producer.offer(new byte[40], 1, 25),
-            () -> producer.offer(tooBig),
-        };
+        ThrowingCallable[] calls = { () -> producer.offer(new byte[25]), () -> producer.offer(new byte[40], 1, 25),
+                () -> producer.offer(tooBig), };
         for (ThrowingCallable call : calls) {
             assertThatThrownBy(call).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("25")
-                    .hasMessageContaining("24");
+                .hasMessageContaining("25")
+                .hasMessageContaining("24");
         }
         assertThat(tooBig.position()).isZero();
         assertRingUntouchedAndUsable(ring, producer, 0);
@@ -206,11 +198,8 @@ class ProducerTest {
         RingBuffer ring = ring(type, 64);
         Producer producer = ring.producer();
         byte[] source = new byte[10];
-        ThrowingCallable[] calls = {
-            () -> producer.offer(source, -1, 4),
-            () -> producer.offer(source, 8, 4),
-            () -> producer.offer(source, 11, 1),
-        };
+        ThrowingCallable[] calls = { () -> producer.offer(source, -1, 4), () -> producer.offer(source, 8, 4),
+                () -> producer.offer(source, 11, 1), };
         for (ThrowingCallable call : calls) {
             assertThatThrownBy(call).isInstanceOf(IndexOutOfBoundsException.class);
         }
@@ -226,4 +215,5 @@ class ProducerTest {
         assertThatThrownBy(() -> producer.offer((ByteBuffer) null)).isInstanceOf(NullPointerException.class);
         assertRingUntouchedAndUsable(ring, producer, 0);
     }
+
 }

@@ -27,9 +27,12 @@ class ReadClaimTest {
             assertThat(read.length()).isEqualTo(30);
             assertThat(read.toByteArray()).isEqualTo(payload);
             assertThat(read.getByte(29)).isEqualTo(payload[29]);
-            assertThat(read.getShort(1)).isEqualTo(ByteBuffer.wrap(payload).order(java.nio.ByteOrder.LITTLE_ENDIAN).getShort(1));
-            assertThat(read.getInt(26)).isEqualTo(ByteBuffer.wrap(payload).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(26));
-            assertThat(read.getLong(22)).isEqualTo(ByteBuffer.wrap(payload).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(22));
+            assertThat(read.getShort(1))
+                .isEqualTo(ByteBuffer.wrap(payload).order(java.nio.ByteOrder.LITTLE_ENDIAN).getShort(1));
+            assertThat(read.getInt(26))
+                .isEqualTo(ByteBuffer.wrap(payload).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(26));
+            assertThat(read.getLong(22))
+                .isEqualTo(ByteBuffer.wrap(payload).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(22));
             byte[] part = new byte[12];
             read.getBytes(5, part, 2, 9);
             for (int i = 0; i < 9; i++) {
@@ -46,18 +49,10 @@ class ReadClaimTest {
         RingBuffer ring = ring(type, 128);
         try (ReadClaim read = readClaimOf(ring, Rings.payload(16, 1))) {
             byte[] destination = new byte[8];
-            ThrowingCallable[] calls = {
-                () -> read.getByte(-1),
-                () -> read.getByte(16),
-                () -> read.getShort(15),
-                () -> read.getInt(13),
-                () -> read.getLong(9),
-                () -> read.getLong(Integer.MIN_VALUE),
-                () -> read.getBytes(10, destination, 0, 7),
-                () -> read.getBytes(0, destination, 4, 5),
-                () -> read.getBytes(0, destination, -1, 1),
-                () -> read.getBytes(0, destination, 0, -1),
-            };
+            ThrowingCallable[] calls = { () -> read.getByte(-1), () -> read.getByte(16), () -> read.getShort(15),
+                    () -> read.getInt(13), () -> read.getLong(9), () -> read.getLong(Integer.MIN_VALUE),
+                    () -> read.getBytes(10, destination, 0, 7), () -> read.getBytes(0, destination, 4, 5),
+                    () -> read.getBytes(0, destination, -1, 1), () -> read.getBytes(0, destination, 0, -1), };
             for (ThrowingCallable call : calls) {
                 assertThatThrownBy(call).isInstanceOf(IndexOutOfBoundsException.class);
             }
@@ -106,11 +101,11 @@ class ReadClaimTest {
         RingBuffer ring = ring(type, 128);
         Producer producer = ring.producer();
         Consumer consumer = ring.consumer();
-        Rings.write(producer, new byte[] {1});
+        Rings.write(producer, new byte[] { 1 });
         ReadClaim read = consumer.tryRead();
         read.close();
         long released = ring.consumerPosition();
-        Rings.write(producer, new byte[] {2});
+        Rings.write(producer, new byte[] { 2 });
         read.close();
         assertThat(ring.consumerPosition()).as("the second close released nothing").isEqualTo(released);
         assertThat(Rings.read(consumer)).containsExactly(2);
@@ -122,15 +117,8 @@ class ReadClaimTest {
         RingBuffer ring = ring(type, 128);
         ReadClaim read = readClaimOf(ring, Rings.payload(16, 2));
         read.close();
-        ThrowingCallable[] calls = {
-            () -> read.getByte(0),
-            () -> read.getShort(0),
-            () -> read.getInt(0),
-            () -> read.getLong(0),
-            () -> read.getBytes(0, new byte[1], 0, 1),
-            read::toByteArray,
-            read::buffer,
-        };
+        ThrowingCallable[] calls = { () -> read.getByte(0), () -> read.getShort(0), () -> read.getInt(0),
+                () -> read.getLong(0), () -> read.getBytes(0, new byte[1], 0, 1), read::toByteArray, read::buffer, };
         for (ThrowingCallable call : calls) {
             assertThatThrownBy(call).isInstanceOf(IllegalStateException.class);
         }
@@ -149,4 +137,5 @@ class ReadClaimTest {
         read.close();
         assertThat(producer.offer(Rings.payload(24, 3))).isTrue();
     }
+
 }

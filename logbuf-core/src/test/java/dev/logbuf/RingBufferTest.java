@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class RingBufferTest {
 
     @ParameterizedTest
-    @CsvSource({"16,16", "17,32", "1000,1024", "1024,1024", "1025,2048", "65535,65536"})
+    @CsvSource({ "16,16", "17,32", "1000,1024", "1024,1024", "1025,2048", "65535,65536" })
     void capacityIsRoundedUpToTheNextPowerOfTwo(int requested, int expected) {
         assertThat(RingBuffer.spsc(requested).capacity()).isEqualTo(expected);
         assertThat(RingBuffer.mpsc(requested).capacity()).isEqualTo(expected);
@@ -31,11 +31,10 @@ class RingBufferTest {
     @ParameterizedTest
     @EnumSource(RingBuffer.Type.class)
     void capacityBelowSixteenBytesIsRejectedNamingValueAndLimit(RingBuffer.Type type) {
-        for (int bad : new int[] {15, 1, 0, -16}) {
-            assertThatThrownBy(() -> ring(type, bad))
-                    .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining(String.valueOf(bad))
-                    .hasMessageContaining("16");
+        for (int bad : new int[] { 15, 1, 0, -16 }) {
+            assertThatThrownBy(() -> ring(type, bad)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(String.valueOf(bad))
+                .hasMessageContaining("16");
         }
     }
 
@@ -43,13 +42,11 @@ class RingBufferTest {
     @EnumSource(RingBuffer.Type.class)
     void capacityAboveOneGibIsRejectedNamingValueAndLimit(RingBuffer.Type type) {
         int bad = (1 << 30) + 1;
-        assertThatThrownBy(() -> ring(type, bad))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining(String.valueOf(bad))
-                .hasMessageContaining(String.valueOf(1 << 30));
-        assertThatThrownBy(() -> ring(type, Integer.MAX_VALUE))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining(String.valueOf(Integer.MAX_VALUE));
+        assertThatThrownBy(() -> ring(type, bad)).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining(String.valueOf(bad))
+            .hasMessageContaining(String.valueOf(1 << 30));
+        assertThatThrownBy(() -> ring(type, Integer.MAX_VALUE)).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining(String.valueOf(Integer.MAX_VALUE));
     }
 
     @Test
@@ -61,7 +58,7 @@ class RingBufferTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"16,0", "32,8", "64,24", "4096,2040", "1048576,524280"})
+    @CsvSource({ "16,0", "32,8", "64,24", "4096,2040", "1048576,524280" })
     void maxRecordLengthIsHalfTheCapacityLessTheHeader(int capacity, int expected) {
         assertThat(RingBuffer.spsc(capacity).maxRecordLength()).isEqualTo(expected);
         assertThat(RingBuffer.mpsc(capacity).maxRecordLength()).isEqualTo(expected);
@@ -71,7 +68,8 @@ class RingBufferTest {
     @EnumSource(RingBuffer.Type.class)
     void maxRecordLengthFitsAnEmptyRingWhereverTheHeadStands(RingBuffer.Type type) {
         int capacity = 256;
-        // Every index a head can stand at: all multiples of 8 except 8 itself (no record ends
+        // Every index a head can stand at: all multiples of 8 except 8 itself (no record
+        // ends
         // there: one starting at 0 spans at least 16 bytes, and none crosses the end).
         for (int headIndex = 0; headIndex < capacity; headIndex += headIndex == 0 ? 16 : Rings.ALIGNMENT) {
             RingBuffer ring = ring(type, capacity);
@@ -169,7 +167,8 @@ class RingBufferTest {
     void spscOverDirectByteBufferUsesLargestPowerOfTwoThatFits(RingBuffer.Type type) {
         int trailer = Rings.smallestMemoryFor(type, 1024, true) - 1024;
         assertThat(trailer).as("counter trailer bytes").isPositive().isLessThanOrEqualTo(4096);
-        // Exactly enough for 1024 data bytes, and every size up to one byte short of 2048.
+        // Exactly enough for 1024 data bytes, and every size up to one byte short of
+        // 2048.
         assertThat(ring(type, ByteBuffer.allocateDirect(1024 + trailer)).capacity()).isEqualTo(1024);
         assertThat(ring(type, ByteBuffer.allocateDirect(2047 + trailer)).capacity()).isEqualTo(1024);
         assertThat(ring(type, ByteBuffer.allocateDirect(2048 + trailer)).capacity()).isEqualTo(2048);
@@ -186,9 +185,9 @@ class RingBufferTest {
         int minimum = Rings.smallestMemoryFor(type, 16, true);
         int bad = minimum - 8;
         assertThatThrownBy(() -> ring(type, ByteBuffer.allocateDirect(bad)))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining(String.valueOf(bad))
-                .hasMessageContaining(String.valueOf(minimum));
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining(String.valueOf(bad))
+            .hasMessageContaining(String.valueOf(minimum));
     }
 
     @ParameterizedTest
@@ -204,7 +203,8 @@ class RingBufferTest {
         assertThat(ring.consumerPosition()).isZero();
         assertThat(ring.blockedClaim()).isEmpty();
         assertThat(ring.consumer().tryRead()).isNull();
-        // Javadoc of mpsc(ByteBuffer): data region and 384 bytes of counters zeroed, the rest untouched.
+        // Javadoc of mpsc(ByteBuffer): data region and 384 bytes of counters zeroed, the
+        // rest untouched.
         int used = ring.capacity() + 384;
         assertThat(ring.capacity()).isEqualTo(2048);
         for (int i = 0; i < memory.capacity(); i++) {
@@ -222,10 +222,10 @@ class RingBufferTest {
             RingBuffer ring = ring(type, memory);
             Rings.write(ring.producer(), Rings.payload(33, 3));
             assertThat(Rings.read(ring.consumer())).isEqualTo(Rings.payload(33, 3));
-        } else {
-            assertThatThrownBy(() -> ring(type, memory))
-                    .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("heap");
+        }
+        else {
+            assertThatThrownBy(() -> ring(type, memory)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("heap");
         }
     }
 
@@ -233,8 +233,8 @@ class RingBufferTest {
     @EnumSource(RingBuffer.Type.class)
     void ringOverMemoryMappedFileWorks(RingBuffer.Type type, @TempDir Path dir) throws IOException {
         Path file = dir.resolve("ring");
-        try (FileChannel channel = FileChannel.open(file,
-                StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
             MappedByteBuffer memory = channel.map(FileChannel.MapMode.READ_WRITE, 0, 8192);
             RingBuffer ring = ring(type, memory);
             assertThat(ring.capacity()).isEqualTo(4096);
@@ -299,10 +299,9 @@ class RingBufferTest {
     @EnumSource(RingBuffer.Type.class)
     void memoryPositionNotEightByteAlignedIsRejected(RingBuffer.Type type) {
         ByteBuffer memory = ByteBuffer.allocateDirect(4096).position(4);
-        assertThatThrownBy(() -> ring(type, memory))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("8")
-                .hasMessageContaining("4");
+        assertThatThrownBy(() -> ring(type, memory)).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("8")
+            .hasMessageContaining("4");
     }
 
     @ParameterizedTest
@@ -311,4 +310,5 @@ class RingBufferTest {
         ByteBuffer readOnly = ByteBuffer.allocateDirect(4096).asReadOnlyBuffer();
         assertThatThrownBy(() -> ring(type, readOnly)).isInstanceOf(IllegalArgumentException.class);
     }
+
 }

@@ -8,27 +8,36 @@ import java.util.LinkedList;
 import java.util.List;
 
 /**
- * The reference model of one ring for {@link RingModelPropertyTest}: the records
- * between the consumer and the producer position, in claim order, with the byte
- * accounting of the API contract (8-byte header, 8-byte alignment, a skip
- * marker up to the end of the data region when a record would cross it).
+ * The reference model of one ring for {@link RingModelPropertyTest}: the records between
+ * the consumer and the producer position, in claim order, with the byte accounting of the
+ * API contract (8-byte header, 8-byte alignment, a skip marker up to the end of the data
+ * region when a record would cross it).
  *
- * <p>Where the contract leaves the implementation a choice (whether the
- * consumer releases skip markers eagerly or together with the next record), the
- * model accepts any consumer position between the last released record and the
- * first record the consumer cannot pass, on a record boundary, and then follows
- * the ring.
+ * <p>
+ * Where the contract leaves the implementation a choice (whether the consumer releases
+ * skip markers eagerly or together with the next record), the model accepts any consumer
+ * position between the last released record and the first record the consumer cannot
+ * pass, on a record boundary, and then follows the ring.
  */
 final class RingModel {
 
-    enum State { PADDING, OPEN, COMMITTED, ABORTED }
+    enum State {
+
+        PADDING, OPEN, COMMITTED, ABORTED
+
+    }
 
     /** One record (or wrap skip marker) in the ring, as the model sees it. */
     static final class Entry {
+
         final long start;
+
         final long end;
+
         State state;
+
         byte[] payload;
+
         WriteClaim claim;
 
         Entry(long start, long end, State state) {
@@ -45,13 +54,18 @@ final class RingModel {
         public String toString() {
             return state + "[" + start + ".." + end + ")";
         }
+
     }
 
     final int capacity;
+
     final int maxRecordLength;
+
     /** Records from the consumer position on, oldest first. */
     final LinkedList<Entry> entries = new LinkedList<>();
+
     long producerPosition;
+
     long consumerPosition;
 
     RingModel(int capacity) {
@@ -103,11 +117,10 @@ final class RingModel {
     }
 
     /**
-     * Checks the ring's consumer position after a consumer operation that
-     * released everything before {@code releasedUpTo}: it must lie between
-     * that and the first record the consumer may not pass ({@code stopAt}, or
-     * the first open/committed record), on a record boundary; the model then
-     * drops what the ring released.
+     * Checks the ring's consumer position after a consumer operation that released
+     * everything before {@code releasedUpTo}: it must lie between that and the first
+     * record the consumer may not pass ({@code stopAt}, or the first open/committed
+     * record), on a record boundary; the model then drops what the ring released.
      */
     void syncConsumer(long actual, long releasedUpTo, Entry stopAt) {
         long upper = releasedUpTo;
@@ -120,10 +133,11 @@ final class RingModel {
             }
             upper = entry.end;
         }
-        assertThat(actual).as("consumer position (released up to %d, may pass skip markers up to %d)",
-                releasedUpTo, upper).isBetween(releasedUpTo, upper);
+        assertThat(actual)
+            .as("consumer position (released up to %d, may pass skip markers up to %d)", releasedUpTo, upper)
+            .isBetween(releasedUpTo, upper);
         boolean onBoundary = actual == releasedUpTo;
-        for (Iterator<Entry> it = entries.iterator(); it.hasNext(); ) {
+        for (Iterator<Entry> it = entries.iterator(); it.hasNext();) {
             Entry entry = it.next();
             if (entry.end <= actual) {
                 onBoundary |= entry.end == actual;
@@ -139,4 +153,5 @@ final class RingModel {
         return "model{capacity=" + capacity + ", producer=" + producerPosition + ", consumer=" + consumerPosition
                 + ", entries=" + entries + "}";
     }
+
 }

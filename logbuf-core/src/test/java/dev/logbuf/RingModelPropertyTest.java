@@ -17,31 +17,42 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Model-based property test: random sequences of tryClaim/put/commit/abort/
- * close/tryRead/drain/offer on tiny rings (16..256 bytes; SPSC and MPSC; own,
- * heap and direct memory) checked step by step against {@link RingModel}:
- * returned records, both positions, and {@code null}/{@code false} exactly
- * when the model says the record does not fit.
+ * close/tryRead/drain/offer on tiny rings (16..256 bytes; SPSC and MPSC; own, heap and
+ * direct memory) checked step by step against {@link RingModel}: returned records, both
+ * positions, and {@code null}/{@code false} exactly when the model says the record does
+ * not fit.
  *
- * <p>Written on plain JUnit rather than jqwik: jqwik 1.10's maintainers ask
- * that it not be used by AI coding agents (its "Anti-AI Usage Clause"), and
- * these tests were written by one. What jqwik would add is done here by hand:
- * every sequence comes from a seed printed on failure ({@code
- * -Dlogbuf.property.seed=...} replays it), and a failing sequence is shrunk by
- * dropping operations while it still fails.
+ * <p>
+ * Written on plain JUnit rather than jqwik: jqwik 1.10's maintainers ask that it not be
+ * used by AI coding agents (its "Anti-AI Usage Clause"), and these tests were written by
+ * one. What jqwik would add is done here by hand: every sequence comes from a seed
+ * printed on failure ({@code
+ * -Dlogbuf.property.seed=...} replays it), and a failing sequence is shrunk by dropping
+ * operations while it still fails.
  *
- * <p>System properties: {@code logbuf.property.tries} (sequences per
- * configuration, default 300), {@code logbuf.property.seed} (base seed,
- * default random).
+ * <p>
+ * System properties: {@code logbuf.property.tries} (sequences per configuration, default
+ * 300), {@code logbuf.property.seed} (base seed, default random).
  */
 class RingModelPropertyTest {
 
     private static final int TRIES = Integer.getInteger("logbuf.property.tries", 300);
+
     private static final long BASE_SEED = Long.getLong("logbuf.property.seed", new SplittableRandom().nextLong());
+
     private static final int MAX_SHRINK_RUNS = 3000;
 
-    enum Kind { CLAIM, BAD_CLAIM, PUT_COMMIT, ABORT, CLOSE_WRITE, OFFER_ARRAY, OFFER_BUFFER, TRY_READ, CLOSE_READ, DRAIN, DRAIN_POISON }
+    enum Kind {
 
-    /** One generated step; {@code a} picks a length, {@code b} a claim, a limit or a payload seed. */
+        CLAIM, BAD_CLAIM, PUT_COMMIT, ABORT, CLOSE_WRITE, OFFER_ARRAY, OFFER_BUFFER, TRY_READ, CLOSE_READ, DRAIN,
+        DRAIN_POISON
+
+    }
+
+    /**
+     * One generated step; {@code a} picks a length, {@code b} a claim, a limit or a
+     * payload seed.
+     */
     record Op(Kind kind, int a, int b) {
     }
 
@@ -58,7 +69,8 @@ class RingModelPropertyTest {
     @ParameterizedTest(name = "{0} over {1}")
     @MethodSource("configurations")
     void randomOperationSequencesMatchTheModel(RingBuffer.Type type, Rings.Memory memory) {
-        long configurationSeed = BASE_SEED ^ (type.ordinal() * 0x9E3779B97F4A7C15L) ^ (memory.ordinal() * 0xC2B2AE3D27D4EB4FL);
+        long configurationSeed = BASE_SEED ^ (type.ordinal() * 0x9E3779B97F4A7C15L)
+                ^ (memory.ordinal() * 0xC2B2AE3D27D4EB4FL);
         for (int t = 0; t < TRIES; t++) {
             long seed = configurationSeed + t;
             SplittableRandom random = new SplittableRandom(seed);
@@ -67,11 +79,12 @@ class RingModelPropertyTest {
             Throwable failure = run(type, memory, capacity, ops);
             if (failure != null) {
                 List<Op> shrunk = shrink(type, memory, capacity, ops);
-                AssertionError error = new AssertionError("sequence failed: " + type + " over " + memory
-                        + ", capacity " + capacity + ", seed " + seed + " (base seed " + BASE_SEED
-                        + ", replay with -Dlogbuf.property.seed=" + BASE_SEED + ")\nshrunk to " + shrunk.size()
-                        + " operations: " + shrunk + "\nfailure of the shrunk sequence: "
-                        + run(type, memory, capacity, shrunk), failure);
+                AssertionError error = new AssertionError(
+                        "sequence failed: " + type + " over " + memory + ", capacity " + capacity + ", seed " + seed
+                                + " (base seed " + BASE_SEED + ", replay with -Dlogbuf.property.seed=" + BASE_SEED
+                                + ")\nshrunk to " + shrunk.size() + " operations: " + shrunk
+                                + "\nfailure of the shrunk sequence: " + run(type, memory, capacity, shrunk),
+                        failure);
                 throw error;
             }
         }
@@ -81,7 +94,7 @@ class RingModelPropertyTest {
         List<Op> ops = new ArrayList<>(count);
         Kind[] kinds = Kind.values();
         // Claims, commits and reads dominate; the rest keep every path visited.
-        int[] weights = {6, 1, 6, 2, 2, 3, 2, 5, 4, 3, 1};
+        int[] weights = { 6, 1, 6, 2, 2, 3, 2, 5, 4, 3, 1 };
         int total = 0;
         for (int w : weights) {
             total += w;
@@ -124,7 +137,8 @@ class RingModelPropertyTest {
             try {
                 sequence.apply(ops.get(i));
                 sequence.checkPositions();
-            } catch (Throwable t) {
+            }
+            catch (Throwable t) {
                 return new AssertionError("at operation " + i + " " + ops.get(i) + ", " + sequence.model, t);
             }
         }
@@ -133,12 +147,19 @@ class RingModelPropertyTest {
 
     /** A ring, its model and the claims the test holds open. */
     private static final class Sequence {
+
         final RingBuffer ring;
+
         final Producer producer;
+
         final Consumer consumer;
+
         final RingModel model;
+
         final List<Entry> openWrites = new ArrayList<>();
+
         ReadClaim openRead;
+
         Entry openReadEntry;
 
         Sequence(RingBuffer ring) {
@@ -183,7 +204,8 @@ class RingModelPropertyTest {
                         entry.claim.putByte(0, (byte) 1);
                         if (op.kind == Kind.ABORT) {
                             entry.claim.abort();
-                        } else {
+                        }
+                        else {
                             entry.claim.close();
                         }
                         entry.state = State.ABORTED;
@@ -249,7 +271,8 @@ class RingModelPropertyTest {
             boolean offered;
             if (op.kind == Kind.OFFER_ARRAY) {
                 offered = producer.offer(payload);
-            } else {
+            }
+            else {
                 ByteBuffer source = ByteBuffer.allocate(length + 3);
                 source.position(2).put(payload).flip().position(2);
                 offered = producer.offer(source);
@@ -311,7 +334,8 @@ class RingModelPropertyTest {
             if (poisonAt > 0 && expected.size() >= poisonAt) {
                 assertThatThrownBy(() -> consumer.drain(handler, limit)).isInstanceOf(PoisonRecord.class);
                 expected = expected.subList(0, poisonAt);
-            } else {
+            }
+            else {
                 assertThat(consumer.drain(handler, limit)).isEqualTo(expected.size());
             }
             assertThat(seen).hasSameSizeAs(expected);
@@ -329,16 +353,21 @@ class RingModelPropertyTest {
             Entry head = model.entries.peekFirst();
             if (head == null || head.state == State.COMMITTED) {
                 assertThat(blocked).as("blocked claim with a committed or no record at the head").isEmpty();
-            } else if (head.state == State.OPEN) {
+            }
+            else if (head.state == State.OPEN) {
                 assertThat(blocked).as("blocked claim with an open claim at the head").isPresent();
                 assertThat(blocked.get().position()).isEqualTo(head.start);
                 assertThat(blocked.get().claimantThreadName()).isEqualTo(Thread.currentThread().getName());
             }
         }
+
     }
 
     /** What the poisoning handler throws. */
     private static final class PoisonRecord extends RuntimeException {
+
         private static final long serialVersionUID = 1L;
+
     }
+
 }

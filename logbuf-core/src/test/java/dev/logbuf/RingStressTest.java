@@ -16,20 +16,23 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Many threads, millions of records of random sizes (1..maxRecordLength,
- * skewed small) and 10% aborted claims through a 4 KiB ring; the consumer,
- * alternating {@code drain} and {@code tryRead}, checks per-producer order, no
- * loss, no duplicate and no corruption of every byte (see {@link StressRecord}),
- * while a monitoring thread polls {@code blockedClaim()} and checks each report.
+ * Many threads, millions of records of random sizes (1..maxRecordLength, skewed small)
+ * and 10% aborted claims through a 4 KiB ring; the consumer, alternating {@code drain}
+ * and {@code tryRead}, checks per-producer order, no loss, no duplicate and no corruption
+ * of every byte (see {@link StressRecord}), while a monitoring thread polls
+ * {@code blockedClaim()} and checks each report.
  *
- * <p>{@code -Dlogbuf.stress.records=N} sets the records per producer (default
- * 1,000,000). The timeout is a hang guard only, far above the expected time.
+ * <p>
+ * {@code -Dlogbuf.stress.records=N} sets the records per producer (default 1,000,000).
+ * The timeout is a hang guard only, far above the expected time.
  */
 @Tag("stress")
 class RingStressTest {
 
     private static final int RECORDS_PER_PRODUCER = Integer.getInteger("logbuf.stress.records", 1_000_000);
+
     private static final Duration HANG_GUARD = Duration.ofMinutes(5);
+
     private static final int CAPACITY = 4096;
 
     @Test
@@ -64,7 +67,8 @@ class RingStressTest {
             for (Thread thread : threads) {
                 thread.join();
             }
-        } finally {
+        }
+        finally {
             // Interrupted by the hang guard: make every worker still running give up.
             for (Thread thread : threads) {
                 if (thread.isAlive()) {
@@ -85,7 +89,8 @@ class RingStressTest {
         Thread thread = new Thread(() -> {
             try {
                 body.run();
-            } catch (Throwable t) {
+            }
+            catch (Throwable t) {
                 failure.compareAndSet(null, t);
             }
         }, name);
@@ -98,8 +103,10 @@ class RingStressTest {
     private static void idle(int attempt) {
         if (attempt < 64) {
             Thread.onSpinWait();
-        } else {
-            LockSupport.parkNanos(20_000); // a health check polls now and then, not in a hot loop
+        }
+        else {
+            LockSupport.parkNanos(20_000); // a health check polls now and then, not in a
+                                           // hot loop
         }
     }
 
@@ -108,10 +115,10 @@ class RingStressTest {
     }
 
     /**
-     * Polls {@code blockedClaim()} and both positions the whole time, as a health
-     * check would (pausing briefly between polls), checking every report is consistent:
-     * "calling it never changes what the consumer reads" is checked by the
-     * consumer's verification running alongside.
+     * Polls {@code blockedClaim()} and both positions the whole time, as a health check
+     * would (pausing briefly between polls), checking every report is consistent:
+     * "calling it never changes what the consumer reads" is checked by the consumer's
+     * verification running alongside.
      */
     private static void monitor(RingBuffer ring, AtomicBoolean consumed, AtomicReference<Throwable> failure) {
         while (!consumed.get() && !givenUp(failure)) {
@@ -127,7 +134,8 @@ class RingStressTest {
                             + " (before) and producer position " + producerAfter + " (after)");
                 }
             }
-            LockSupport.parkNanos(20_000); // a health check polls now and then, not in a hot loop
+            LockSupport.parkNanos(20_000); // a health check polls now and then, not in a
+                                           // hot loop
         }
     }
 
@@ -144,7 +152,8 @@ class RingStressTest {
                 doomed.putByte(0, (byte) 0xEE).putByte(length - 1, (byte) 0xEE);
                 if (random.nextBoolean()) {
                     doomed.abort();
-                } else {
+                }
+                else {
                     doomed.close();
                 }
             }
@@ -158,7 +167,7 @@ class RingStressTest {
     }
 
     private static WriteClaim claim(Producer producer, int length, AtomicReference<Throwable> failure) {
-        for (int attempt = 0; ; attempt++) {
+        for (int attempt = 0;; attempt++) {
             WriteClaim claim = producer.tryClaim(length);
             if (claim != null) {
                 return claim;
@@ -182,7 +191,8 @@ class RingStressTest {
             int got;
             if (round % 2 == 0) {
                 got = consumer.drain(handler, 1 + random.nextInt(32));
-            } else {
+            }
+            else {
                 ReadClaim read = consumer.tryRead();
                 got = read == null ? 0 : 1;
                 if (read != null) {
@@ -195,7 +205,8 @@ class RingStressTest {
             }
             if (got > 0) {
                 idle = 0;
-            } else {
+            }
+            else {
                 if (givenUp(failure)) {
                     return;
                 }
@@ -206,9 +217,13 @@ class RingStressTest {
 
     /** The consumer's bookkeeping: next expected sequence per producer. */
     private static final class Verifier {
+
         final long[] next;
+
         final int maxLength;
+
         final StressRecord expected;
+
         int finished;
 
         Verifier(int producers, int maxLength) {
@@ -233,10 +248,12 @@ class RingStressTest {
             int expectedLength = expected.lengthOf(producer, sequence);
             boolean intact;
             if (length < StressRecord.FULL_LAYOUT) {
-                // Too short for a checksum: compare every byte with the recomputed record.
+                // Too short for a checksum: compare every byte with the recomputed
+                // record.
                 intact = length == expectedLength && expected.encode(producer, sequence) == length
                         && java.util.Arrays.equals(bytes, 0, length, expected.bytes, 0, length);
-            } else {
+            }
+            else {
                 intact = length == expectedLength && StressRecord.sequenceOf(bytes) == sequence;
             }
             if (!intact) {
@@ -252,21 +269,25 @@ class RingStressTest {
                 finished++;
             }
         }
+
     }
 
     /**
-     * One stress record. Its length is a function of (producer, sequence),
-     * skewed small: half up to 64 bytes, half up to maxRecordLength with a
-     * cubic skew. Layout from 13 bytes on: producer id (1), sequence (8, LE),
-     * filler, CRC32C of everything before it (4, LE). Shorter records cannot
-     * hold all that: their first byte is {@code producer | (sequence & 63) << 2}
-     * and the rest are bytes of a hash of (producer, sequence), which the
-     * consumer recomputes. The consumer checks id, sequence and length of every
-     * record, and the CRC32C (long ones) or every byte (short ones).
+     * One stress record. Its length is a function of (producer, sequence), skewed small:
+     * half up to 64 bytes, half up to maxRecordLength with a cubic skew. Layout from 13
+     * bytes on: producer id (1), sequence (8, LE), filler, CRC32C of everything before it
+     * (4, LE). Shorter records cannot hold all that: their first byte is
+     * {@code producer | (sequence & 63) << 2} and the rest are bytes of a hash of
+     * (producer, sequence), which the consumer recomputes. The consumer checks id,
+     * sequence and length of every record, and the CRC32C (long ones) or every byte
+     * (short ones).
      */
     static final class StressRecord {
+
         static final int FULL_LAYOUT = 13;
+
         final byte[] bytes;
+
         private final int maxLength;
 
         StressRecord(int maxLength) {
@@ -289,7 +310,10 @@ class RingStressTest {
             return 1 + (int) (u * u * u * (maxLength - 1));
         }
 
-        /** Writes record {@code sequence} of {@code producer} into {@link #bytes}; returns its length. */
+        /**
+         * Writes record {@code sequence} of {@code producer} into {@link #bytes}; returns
+         * its length.
+         */
         int encode(int producer, long sequence) {
             int length = lengthOf(producer, sequence);
             if (length < FULL_LAYOUT) {
@@ -329,8 +353,8 @@ class RingStressTest {
             if (length < FULL_LAYOUT) {
                 return true; // every byte was compared with the recomputed record
             }
-            int stored = (bytes[length - 4] & 0xFF) | (bytes[length - 3] & 0xFF) << 8
-                    | (bytes[length - 2] & 0xFF) << 16 | (bytes[length - 1] & 0xFF) << 24;
+            int stored = (bytes[length - 4] & 0xFF) | (bytes[length - 3] & 0xFF) << 8 | (bytes[length - 2] & 0xFF) << 16
+                    | (bytes[length - 1] & 0xFF) << 24;
             return stored == crc(bytes, length - 4);
         }
 
@@ -348,5 +372,7 @@ class RingStressTest {
             }
             return "record " + sequenceOf(bytes) + " of " + length + " bytes";
         }
+
     }
+
 }

@@ -10,13 +10,15 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Test helpers shared by the ring tests: the record arithmetic of the API
- * contract (8-byte header, 8-byte alignment, wrap padding), ring factories over
- * every kind of memory, and small payload utilities. Uses the public API only.
+ * Test helpers shared by the ring tests: the record arithmetic of the API contract
+ * (8-byte header, 8-byte alignment, wrap padding), ring factories over every kind of
+ * memory, and small payload utilities. Uses the public API only.
  */
 final class Rings {
+
     /** Bytes of header in front of every payload (API.md, "Record format"). */
     static final int HEADER = 8;
+
     /** Every record starts at a multiple of this. */
     static final int ALIGNMENT = 8;
 
@@ -27,24 +29,31 @@ final class Rings {
 
     /** The memory a ring can live in. */
     enum Memory {
-        /** {@code RingBuffer.spsc(int)} / {@code mpsc(int)}: memory the ring allocates itself. */
+
+        /**
+         * {@code RingBuffer.spsc(int)} / {@code mpsc(int)}: memory the ring allocates
+         * itself.
+         */
         OWN,
         /** A caller-owned heap {@code ByteBuffer}. */
         HEAP_BUFFER,
         /** A caller-owned direct {@code ByteBuffer}. */
         DIRECT_BUFFER
+
     }
 
-    /** Bytes a record of {@code length} payload bytes occupies: header + payload, rounded up to 8. */
+    /**
+     * Bytes a record of {@code length} payload bytes occupies: header + payload, rounded
+     * up to 8.
+     */
     static int span(int length) {
         return (HEADER + length + ALIGNMENT - 1) & -ALIGNMENT;
     }
 
     /**
-     * Bytes the producer position advances by when a record of {@code length}
-     * bytes is claimed at {@code producerPosition} in a ring of {@code capacity}:
-     * its span, plus a skip marker up to the end of the data region when the
-     * record would cross it.
+     * Bytes the producer position advances by when a record of {@code length} bytes is
+     * claimed at {@code producerPosition} in a ring of {@code capacity}: its span, plus a
+     * skip marker up to the end of the data region when the record would cross it.
      */
     static int advance(long producerPosition, int capacity, int length) {
         int index = (int) (producerPosition & (capacity - 1));
@@ -75,9 +84,9 @@ final class Rings {
     }
 
     /**
-     * The smallest caller-owned memory (a multiple of 8 bytes) over which a ring
-     * gets exactly {@code capacity} data bytes, found through the public API
-     * only, so the tests do not depend on the size of the counter trailer.
+     * The smallest caller-owned memory (a multiple of 8 bytes) over which a ring gets
+     * exactly {@code capacity} data bytes, found through the public API only, so the
+     * tests do not depend on the size of the counter trailer.
      */
     static int smallestMemoryFor(RingBuffer.Type type, int capacity, boolean direct) {
         return SMALLEST_MEMORY.computeIfAbsent(type + "/" + capacity + "/" + direct, key -> {
@@ -87,7 +96,8 @@ final class Rings {
                     if (ring(type, memory).capacity() == capacity) {
                         return size;
                     }
-                } catch (IllegalArgumentException tooSmall) {
+                }
+                catch (IllegalArgumentException tooSmall) {
                     // keep growing
                 }
             }
@@ -97,15 +107,16 @@ final class Rings {
 
     /**
      * Whether this JVM supports atomic {@code VarHandle} access to heap
-     * {@code ByteBuffer}s (it does not on Java 22+). A ring over heap
-     * memory needs it; where it is missing, the ring must refuse the memory.
+     * {@code ByteBuffer}s (it does not on Java 22+). A ring over heap memory needs it;
+     * where it is missing, the ring must refuse the memory.
      */
     static boolean heapBufferAtomicsSupported() {
         VarHandle longs = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
         try {
             longs.getAcquire(ByteBuffer.allocate(16), 0);
             return true;
-        } catch (IllegalStateException | UnsupportedOperationException e) {
+        }
+        catch (IllegalStateException | UnsupportedOperationException e) {
             return false;
         }
     }
@@ -119,7 +130,10 @@ final class Rings {
         return memories;
     }
 
-    /** A recognisable payload: {@code length} bytes derived from {@code seed}, never all zero. */
+    /**
+     * A recognisable payload: {@code length} bytes derived from {@code seed}, never all
+     * zero.
+     */
     static byte[] payload(int length, int seed) {
         byte[] bytes = new byte[length];
         for (int i = 0; i < length; i++) {
@@ -165,8 +179,7 @@ final class Rings {
 
     /** Index of {@code pattern} in the remaining bytes of {@code memory}, or -1. */
     static int indexOf(ByteBuffer memory, byte[] pattern) {
-        outer:
-        for (int i = 0; i + pattern.length <= memory.capacity(); i++) {
+        outer: for (int i = 0; i + pattern.length <= memory.capacity(); i++) {
             for (int j = 0; j < pattern.length; j++) {
                 if (memory.get(i + j) != pattern[j]) {
                     continue outer;
@@ -176,4 +189,5 @@ final class Rings {
         }
         return -1;
     }
+
 }

@@ -48,8 +48,8 @@ class WriteClaimTest {
         assertThat(claim.putShort(1, (short) 0x1234)).isSameAs(claim);
         assertThat(claim.putInt(3, 0xCAFEBABE)).isSameAs(claim);
         assertThat(claim.putLong(7, 0x0102030405060708L)).isSameAs(claim);
-        assertThat(claim.putBytes(15, new byte[] {9, 8, 7, 6}, 1, 2)).isSameAs(claim);
-        ByteBuffer source = ByteBuffer.wrap(new byte[] {21, 22, 23, 24, 25});
+        assertThat(claim.putBytes(15, new byte[] { 9, 8, 7, 6 }, 1, 2)).isSameAs(claim);
+        ByteBuffer source = ByteBuffer.wrap(new byte[] { 21, 22, 23, 24, 25 });
         source.position(2);
         assertThat(claim.putBytes(17, source)).isSameAs(claim);
         assertThat(source.position()).as("putBytes(ByteBuffer) advances the source").isEqualTo(5);
@@ -75,23 +75,14 @@ class WriteClaimTest {
         RingBuffer ring = ring(type, 128);
         int length = 16;
         WriteClaim claim = filledClaim(ring, length);
-        ThrowingCallable[] outOfRange = {
-            () -> claim.putByte(-1, (byte) 1),
-            () -> claim.putByte(length, (byte) 1),
-            () -> claim.putShort(length - 1, (short) 1),
-            () -> claim.putInt(length - 3, 1),
-            () -> claim.putInt(-2, 1),
-            () -> claim.putLong(length - 7, 1L),
-            () -> claim.putLong(Integer.MAX_VALUE, 1L),
-            () -> claim.putLong(Integer.MIN_VALUE, 1L),
-            () -> claim.putBytes(length - 2, new byte[4], 0, 4),
-            () -> claim.putBytes(-1, new byte[4], 0, 1),
-            () -> claim.putBytes(0, new byte[4], 2, 4),
-            () -> claim.putBytes(0, new byte[4], -1, 1),
-            () -> claim.putBytes(0, new byte[4], 0, -1),
-            () -> claim.putBytes(10, ByteBuffer.allocate(7)),
-            () -> claim.putBytes(-1, ByteBuffer.allocate(1)),
-        };
+        ThrowingCallable[] outOfRange = { () -> claim.putByte(-1, (byte) 1), () -> claim.putByte(length, (byte) 1),
+                () -> claim.putShort(length - 1, (short) 1), () -> claim.putInt(length - 3, 1),
+                () -> claim.putInt(-2, 1), () -> claim.putLong(length - 7, 1L),
+                () -> claim.putLong(Integer.MAX_VALUE, 1L), () -> claim.putLong(Integer.MIN_VALUE, 1L),
+                () -> claim.putBytes(length - 2, new byte[4], 0, 4), () -> claim.putBytes(-1, new byte[4], 0, 1),
+                () -> claim.putBytes(0, new byte[4], 2, 4), () -> claim.putBytes(0, new byte[4], -1, 1),
+                () -> claim.putBytes(0, new byte[4], 0, -1), () -> claim.putBytes(10, ByteBuffer.allocate(7)),
+                () -> claim.putBytes(-1, ByteBuffer.allocate(1)), };
         for (ThrowingCallable call : outOfRange) {
             assertThatThrownBy(call).isInstanceOf(IndexOutOfBoundsException.class);
         }
@@ -139,8 +130,8 @@ class WriteClaimTest {
         WriteClaim first = producer.tryClaim(3);
         ByteBuffer view = first.buffer();
         assertThatThrownBy(() -> view.limit(view.capacity() + 1)).isInstanceOf(IllegalArgumentException.class);
-        first.putBytes(0, new byte[] {1, 2, 3}, 0, 3).commit();
-        Rings.write(producer, new byte[] {4, 5});
+        first.putBytes(0, new byte[] { 1, 2, 3 }, 0, 3).commit();
+        Rings.write(producer, new byte[] { 4, 5 });
         Consumer consumer = ring.consumer();
         assertThat(Rings.read(consumer)).containsExactly(1, 2, 3);
         assertThat(Rings.read(consumer)).containsExactly(4, 5);
@@ -196,15 +187,9 @@ class WriteClaimTest {
     }
 
     private static void assertPutsRefused(WriteClaim claim) {
-        ThrowingCallable[] calls = {
-            () -> claim.putByte(0, (byte) 1),
-            () -> claim.putShort(0, (short) 1),
-            () -> claim.putInt(0, 1),
-            () -> claim.putLong(0, 1L),
-            () -> claim.putBytes(0, new byte[1], 0, 1),
-            () -> claim.putBytes(0, ByteBuffer.allocate(1)),
-            claim::buffer,
-        };
+        ThrowingCallable[] calls = { () -> claim.putByte(0, (byte) 1), () -> claim.putShort(0, (short) 1),
+                () -> claim.putInt(0, 1), () -> claim.putLong(0, 1L), () -> claim.putBytes(0, new byte[1], 0, 1),
+                () -> claim.putBytes(0, ByteBuffer.allocate(1)), claim::buffer, };
         for (ThrowingCallable call : calls) {
             assertThatThrownBy(call).isInstanceOf(IllegalStateException.class);
         }
@@ -217,7 +202,7 @@ class WriteClaimTest {
         Producer producer = ring.producer();
         Consumer consumer = ring.consumer();
         producer.tryClaim(20).putInt(0, 1).abort();
-        Rings.write(producer, new byte[] {42});
+        Rings.write(producer, new byte[] { 42 });
         assertThat(ring.producerPosition()).isEqualTo(Rings.span(20) + Rings.span(1));
         assertThat(Rings.read(consumer)).containsExactly(42);
         assertThat(consumer.tryRead()).isNull();
@@ -272,7 +257,8 @@ class WriteClaimTest {
             assertThat(ring.blockedClaim()).isEmpty();
             assertThat(consumer.tryRead()).isNull();
         }
-        Rings.write(producer, new byte[] {1});
+        Rings.write(producer, new byte[] { 1 });
         assertThat(Rings.read(consumer)).containsExactly(1);
     }
+
 }

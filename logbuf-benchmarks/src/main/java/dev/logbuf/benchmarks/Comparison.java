@@ -32,44 +32,45 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * The short side-by-side comparison: runs a chosen subset of the benchmarks
- * through the JMH API (with the GC profiler), writes JMH's JSON and log under
- * the results directory, and prints one table per question (throughput,
- * allocation, bytes/s against memcpy, producer latency) with the ratio of
- * logbuf to each contender and a line per target of issue 4.
+ * The short side-by-side comparison: runs a chosen subset of the benchmarks through the
+ * JMH API (with the GC profiler), writes JMH's JSON and log under the results directory,
+ * and prints one table per question (throughput, allocation, bytes/s against memcpy,
+ * producer latency) with the ratio of logbuf to each contender and a line per target of
+ * issue 4.
  *
- * <p>Usage: {@code java -cp benchmarks.jar dev.logbuf.benchmarks.Comparison [--smoke] [--results DIR]}.
- * {@code --smoke} runs every part once at 64 bytes with one short iteration (a
- * check that the harness works, not a measurement).
+ * <p>
+ * Usage:
+ * {@code java -cp benchmarks.jar dev.logbuf.benchmarks.Comparison [--smoke] [--results DIR]}.
+ * {@code --smoke} runs every part once at 64 bytes with one short iteration (a check that
+ * the harness works, not a measurement).
  */
 public final class Comparison {
 
     private static final String PACKAGE = "dev.logbuf.benchmarks.";
 
-    /** A contender: its label and the simple names of its throughput and latency classes. */
+    /**
+     * A contender: its label and the simple names of its throughput and latency classes.
+     */
     record Contender(String label, String throughput, String latency) {
     }
 
-    static final List<Contender> CONTENDERS = List.of(
-            new Contender("logbuf", "LogbufThroughput", "LogbufWriteLatency"),
+    static final List<Contender> CONTENDERS = List.of(new Contender("logbuf", "LogbufThroughput", "LogbufWriteLatency"),
             new Contender("agrona", "AgronaThroughput", "AgronaWriteLatency"),
             new Contender("jctools", "JctoolsThroughput", "JctoolsWriteLatency"),
             new Contender("abq", "BlockingQueueThroughput", "BlockingQueueWriteLatency"));
 
     /**
-     * One JMH run: the benchmarks it includes, the record lengths it runs them
-     * with, and its forks. The ring-to-ring throughput parts get two forks: a
-     * producer and a consumer on two cores settle, per JVM, into one of a few
-     * steady states (how far the consumer trails), and one fork can land in a
-     * poor one.
+     * One JMH run: the benchmarks it includes, the record lengths it runs them with, and
+     * its forks. The ring-to-ring throughput parts get two forks: a producer and a
+     * consumer on two cores settle, per JVM, into one of a few steady states (how far the
+     * consumer trails), and one fork can land in a poor one.
      */
     record Part(String name, List<String> includes, List<Integer> recordLengths, int forks) {
     }
 
     static final List<Integer> ALL_LENGTHS = List.of(16, 64, 256, 1024, 2048);
 
-    static final List<Part> PARTS = List.of(
-            new Part("spsc", List.of("\\.throughput\\.\\w+\\.spsc$"), ALL_LENGTHS, 2),
+    static final List<Part> PARTS = List.of(new Part("spsc", List.of("\\.throughput\\.\\w+\\.spsc$"), ALL_LENGTHS, 2),
             new Part("memcpy", List.of("\\.baseline\\.MemcpyBaseline\\.copy$"), ALL_LENGTHS, 1),
             new Part("mpsc2", List.of("\\.throughput\\.\\w+\\.mpsc2$"), List.of(64, 2048), 2),
             new Part("mpsc1", List.of("\\.throughput\\.\\w+\\.mpsc1$", "\\.throughput\\.LogbufThroughput\\.spscOffer$"),
@@ -78,6 +79,7 @@ public final class Comparison {
 
     /** Results keyed by "SimpleClass.group@recordLength". */
     private final Map<String, RunResult> results = new LinkedHashMap<>();
+
     private final PrintStream out;
 
     private Comparison(PrintStream out) {
@@ -100,7 +102,8 @@ public final class Comparison {
         String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(ZonedDateTime.now(ZoneOffset.UTC));
         try {
             Files.createDirectories(resultsDir);
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         Comparison comparison = new Comparison(System.out);
@@ -113,7 +116,8 @@ public final class Comparison {
         Path summary = resultsDir.resolve(stamp + "-summary.txt");
         try {
             Files.writeString(summary, tables, StandardCharsets.UTF_8);
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         System.out.println("JMH JSON: " + resultsDir.resolve(stamp + "-*.json") + "; JMH log: "
@@ -123,17 +127,17 @@ public final class Comparison {
     private void run(Part part, boolean smoke, Path resultsDir, String stamp) throws RunnerException {
         List<Integer> lengths = smoke ? List.of(64) : part.recordLengths();
         ChainedOptionsBuilder options = new OptionsBuilder()
-                .param("recordLength", lengths.stream().map(String::valueOf).toArray(String[]::new))
-                .addProfiler(GCProfiler.class)
-                .forks(smoke ? 1 : part.forks())
-                .warmupIterations(1)
-                .warmupTime(TimeValue.seconds(1))
-                .measurementIterations(smoke ? 1 : 3)
-                .measurementTime(TimeValue.seconds(1))
-                .shouldFailOnError(!Boolean.getBoolean("comparison.keepGoing"))
-                .result(resultsDir.resolve(stamp + "-" + part.name() + ".json").toString())
-                .resultFormat(ResultFormatType.JSON)
-                .output(resultsDir.resolve(stamp + "-" + part.name() + "-jmh.log").toString());
+            .param("recordLength", lengths.stream().map(String::valueOf).toArray(String[]::new))
+            .addProfiler(GCProfiler.class)
+            .forks(smoke ? 1 : part.forks())
+            .warmupIterations(1)
+            .warmupTime(TimeValue.seconds(1))
+            .measurementIterations(smoke ? 1 : 3)
+            .measurementTime(TimeValue.seconds(1))
+            .shouldFailOnError(!Boolean.getBoolean("comparison.keepGoing"))
+            .result(resultsDir.resolve(stamp + "-" + part.name() + ".json").toString())
+            .resultFormat(ResultFormatType.JSON)
+            .output(resultsDir.resolve(stamp + "-" + part.name() + "-jmh.log").toString());
         for (String include : part.includes()) {
             options.include("^" + PACKAGE.replace(".", "\\.") + include.substring(2));
         }
@@ -155,27 +159,27 @@ public final class Comparison {
         text.append(String.format(Locale.ROOT,
                 "%nlogbuf comparison %s UTC%s%nJDK %s (%s), %d cores (%s), %s %s, wall time %d s%n",
                 ZonedDateTime.now(ZoneOffset.UTC).withNano(0).toLocalDateTime(),
-                smoke ? "  [SMOKE RUN: one short iteration, not a measurement]" : "",
-                version, System.getProperty("java.vm.name"), Runtime.getRuntime().availableProcessors(),
-                cpuModel(), System.getProperty("os.name"), System.getProperty("os.arch"), seconds));
+                smoke ? "  [SMOKE RUN: one short iteration, not a measurement]" : "", version,
+                System.getProperty("java.vm.name"), Runtime.getRuntime().availableProcessors(), cpuModel(),
+                System.getProperty("os.name"), System.getProperty("os.arch"), seconds));
         text.append("Scores are the median of the measured iterations (all forks); ratios are logbuf / contender"
                 + " (above 1 = logbuf faster).\n");
 
         text.append("\nThroughput, million records/s read by the consumer\n");
-        String header = String.format(Locale.ROOT, "%-6s %6s %9s %9s %9s %9s  %8s %8s %8s%n",
-                "ring", "bytes", "logbuf", "agrona", "jctools", "abq", "/agrona", "/jctools", "/abq");
+        String header = String.format(Locale.ROOT, "%-6s %6s %9s %9s %9s %9s  %8s %8s %8s%n", "ring", "bytes", "logbuf",
+                "agrona", "jctools", "abq", "/agrona", "/jctools", "/abq");
         text.append(header);
         for (String group : List.of("spsc", "mpsc1", "mpsc2")) {
             for (int length : ALL_LENGTHS) {
                 double[] scores = CONTENDERS.stream()
-                        .mapToDouble(c -> median(c.throughput() + "." + group, length, "records")).toArray();
+                    .mapToDouble(c -> median(c.throughput() + "." + group, length, "records"))
+                    .toArray();
                 if (Arrays.stream(scores).allMatch(Double::isNaN)) {
                     continue;
                 }
-                text.append(String.format(Locale.ROOT, "%-6s %6d %9s %9s %9s %9s  %8s %8s %8s%n",
-                        group, length, millions(scores[0]), millions(scores[1]), millions(scores[2]),
-                        millions(scores[3]), ratio(scores[0], scores[1]), ratio(scores[0], scores[2]),
-                        ratio(scores[0], scores[3])));
+                text.append(String.format(Locale.ROOT, "%-6s %6d %9s %9s %9s %9s  %8s %8s %8s%n", group, length,
+                        millions(scores[0]), millions(scores[1]), millions(scores[2]), millions(scores[3]),
+                        ratio(scores[0], scores[1]), ratio(scores[0], scores[2]), ratio(scores[0], scores[3])));
             }
         }
         double offer = median("LogbufThroughput.spscOffer", 64, "records");
@@ -184,13 +188,15 @@ public final class Comparison {
                     millions(offer)));
         }
 
-        text.append("\nAllocation, bytes per record (JMH gc.alloc.rate.norm x calls / records; both sides of the ring)\n");
+        text.append(
+                "\nAllocation, bytes per record (JMH gc.alloc.rate.norm x calls / records; both sides of the ring)\n");
         text.append(String.format(Locale.ROOT, "%-9s %6s %9s %9s %9s %9s%n", "ring", "bytes", "logbuf", "agrona",
                 "jctools", "abq"));
         for (String group : List.of("spsc", "spscOffer", "mpsc1", "mpsc2")) {
             for (int length : ALL_LENGTHS) {
                 double[] perRecord = CONTENDERS.stream()
-                        .mapToDouble(c -> bytesPerRecord(c.throughput() + "." + group, length)).toArray();
+                    .mapToDouble(c -> bytesPerRecord(c.throughput() + "." + group, length))
+                    .toArray();
                 if (Arrays.stream(perRecord).allMatch(Double::isNaN)) {
                     continue;
                 }
@@ -199,9 +205,10 @@ public final class Comparison {
             }
         }
 
-        text.append("\nBytes/s against memcpy (one thread, System.arraycopy of the same payloads), MB/s (10^6 bytes)\n");
-        text.append(String.format(Locale.ROOT, "%6s %10s %10s %10s %8s %8s%n",
-                "bytes", "memcpy", "logbuf", "agrona", "logbuf%", "agrona%"));
+        text.append(
+                "\nBytes/s against memcpy (one thread, System.arraycopy of the same payloads), MB/s (10^6 bytes)\n");
+        text.append(String.format(Locale.ROOT, "%6s %10s %10s %10s %8s %8s%n", "bytes", "memcpy", "logbuf", "agrona",
+                "logbuf%", "agrona%"));
         for (int length : ALL_LENGTHS) {
             double memcpy = median("MemcpyBaseline.copy", length, "bytes");
             double logbuf = median("LogbufThroughput.spsc", length, "bytes");
@@ -209,18 +216,19 @@ public final class Comparison {
             if (Double.isNaN(memcpy)) {
                 continue;
             }
-            text.append(String.format(Locale.ROOT, "%6d %10.0f %10.0f %10.0f %7.0f%% %7.0f%%%n", length,
-                    memcpy / 1e6, logbuf / 1e6, agrona / 1e6, 100 * logbuf / memcpy, 100 * agrona / memcpy));
+            text.append(String.format(Locale.ROOT, "%6d %10.0f %10.0f %10.0f %7.0f%% %7.0f%%%n", length, memcpy / 1e6,
+                    logbuf / 1e6, agrona / 1e6, 100 * logbuf / memcpy, 100 * agrona / memcpy));
         }
 
-        text.append("\nProducer latency of one 64-byte write (claim+copy+commit, or offer of a copy), paced producers, ns\n");
+        text.append(
+                "\nProducer latency of one 64-byte write (claim+copy+commit, or offer of a copy), paced producers, ns\n");
         text.append(String.format(Locale.ROOT, "%-6s %-8s %8s %8s %9s%n", "ring", "", "p50", "p99", "p99.9"));
         for (String group : List.of("spsc", "mpsc2")) {
             for (Contender contender : CONTENDERS) {
                 Optional<Result<?>> write = latency(contender.latency() + "." + group, 64, group + "Write");
-                write.ifPresent(r -> text.append(String.format(Locale.ROOT, "%-6s %-8s %8.0f %8.0f %9.0f%n",
-                        group, contender.label(), r.getStatistics().getPercentile(50),
-                        r.getStatistics().getPercentile(99), r.getStatistics().getPercentile(99.9))));
+                write.ifPresent(r -> text.append(String.format(Locale.ROOT, "%-6s %-8s %8.0f %8.0f %9.0f%n", group,
+                        contender.label(), r.getStatistics().getPercentile(50), r.getStatistics().getPercentile(99),
+                        r.getStatistics().getPercentile(99.9))));
             }
         }
 
@@ -236,18 +244,23 @@ public final class Comparison {
         target(text, "SPSC 2 KiB bytes/s >= 50% of memcpy (as a fraction)",
                 median("LogbufThroughput.spsc", 2048, "bytes") / median("MemcpyBaseline.copy", 2048, "bytes"), 0.5);
         double worstAllocation = Stream.of("spsc", "spscOffer", "mpsc1", "mpsc2")
-                .flatMap(g -> ALL_LENGTHS.stream().map(l -> bytesPerRecord("LogbufThroughput." + g, l)))
-                .filter(v -> !Double.isNaN(v)).max(Double::compare).orElse(Double.NaN);
-        text.append(String.format(Locale.ROOT, "  %-4s logbuf allocation, worst steady-state case: %s B/record (target ~0)%n",
-                Double.isNaN(worstAllocation) ? "?" : worstAllocation < 0.01 ? "PASS" : "MISS", decimal(worstAllocation)));
+            .flatMap(g -> ALL_LENGTHS.stream().map(l -> bytesPerRecord("LogbufThroughput." + g, l)))
+            .filter(v -> !Double.isNaN(v))
+            .max(Double::compare)
+            .orElse(Double.NaN);
+        text.append(String.format(Locale.ROOT,
+                "  %-4s logbuf allocation, worst steady-state case: %s B/record (target ~0)%n",
+                Double.isNaN(worstAllocation) ? "?" : worstAllocation < 0.01 ? "PASS" : "MISS",
+                decimal(worstAllocation)));
         for (String group : List.of("spsc", "mpsc2")) {
             Optional<Result<?>> logbuf = latency("LogbufWriteLatency." + group, 64, group + "Write");
             Optional<Result<?>> agrona = latency("AgronaWriteLatency." + group, 64, group + "Write");
             if (logbuf.isPresent() && agrona.isPresent()) {
                 double mine = logbuf.get().getStatistics().getPercentile(99);
                 double theirs = agrona.get().getStatistics().getPercentile(99);
-                text.append(String.format(Locale.ROOT, "  %-4s %s producer p99 no worse than Agrona: %.0f ns vs %.0f ns%n",
-                        mine <= theirs ? "PASS" : "MISS", group, mine, theirs));
+                text.append(
+                        String.format(Locale.ROOT, "  %-4s %s producer p99 no worse than Agrona: %.0f ns vs %.0f ns%n",
+                                mine <= theirs ? "PASS" : "MISS", group, mine, theirs));
             }
         }
         return text.toString();
@@ -285,7 +298,10 @@ public final class Comparison {
         return scores.size() % 2 == 1 ? scores.get(middle) : (scores.get(middle - 1) + scores.get(middle)) / 2;
     }
 
-    /** Allocated bytes per record read: JMH's bytes per call, times calls per second, over records per second. */
+    /**
+     * Allocated bytes per record read: JMH's bytes per call, times calls per second, over
+     * records per second.
+     */
     private double bytesPerRecord(String benchmark, int length) {
         RunResult result = results.get(benchmark + "@" + length);
         if (result == null) {
@@ -318,10 +334,14 @@ public final class Comparison {
 
     private static String cpuModel() {
         try (Stream<String> lines = Files.lines(Paths.get("/proc/cpuinfo"))) {
-            return lines.filter(l -> l.startsWith("model name")).findFirst()
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown CPU");
-        } catch (IOException | UncheckedIOException e) {
+            return lines.filter(l -> l.startsWith("model name"))
+                .findFirst()
+                .map(l -> l.substring(l.indexOf(':') + 1).trim())
+                .orElse("unknown CPU");
+        }
+        catch (IOException | UncheckedIOException e) {
             return "unknown CPU";
         }
     }
+
 }

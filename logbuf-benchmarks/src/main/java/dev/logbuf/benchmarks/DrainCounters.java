@@ -8,10 +8,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * What the consumer really read, reported by JMH as rates: {@code records}
- * (records/s) and {@code bytes} (payload bytes/s). These, not the group's raw
- * call count (which includes calls that found the ring full or empty), are the
- * throughput figures.
+ * What the consumer really read, reported by JMH as rates: {@code records} (records/s)
+ * and {@code bytes} (payload bytes/s). These, not the group's raw call count (which
+ * includes calls that found the ring full or empty), are the throughput figures.
  */
 @State(Scope.Thread)
 @AuxCounters(AuxCounters.Type.OPERATIONS)
@@ -30,9 +29,9 @@ public class DrainCounters {
     }
 
     /**
-     * Books one drain call that read {@code count} records: counts them and their
-     * bytes and hands the consumer's running digest to the Blackhole, or, when
-     * the ring was empty, {@linkplain Idler#miss() idles}.
+     * Books one drain call that read {@code count} records: counts them and their bytes
+     * and hands the consumer's running digest to the Blackhole, or, when the ring was
+     * empty, {@linkplain Idler#miss() idles}.
      */
     public void drained(int count, RecordShape shape, long digest, Idler idler, Blackhole blackhole) {
         if (count == 0) {
@@ -49,4 +48,5 @@ public class DrainCounters {
         records += count;
         bytes += (long) count * length;
     }
+
 }

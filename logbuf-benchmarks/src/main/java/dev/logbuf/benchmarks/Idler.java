@@ -4,12 +4,12 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * What a producer facing a full ring, or a consumer facing an empty one, does
- * before its next attempt; identical for every contender. It spins
- * ({@link Thread#onSpinWait()}) for {@link #SPIN_LIMIT} consecutive misses, then
- * yields until the next hit: spinning keeps the SPSC hand-off fast when each
- * thread has a core, yielding lets the third thread of the two-producer case run
- * on a two-core machine instead of burning its peer's time slice.
+ * What a producer facing a full ring, or a consumer facing an empty one, does before its
+ * next attempt; identical for every contender. It spins ({@link Thread#onSpinWait()}) for
+ * {@link #SPIN_LIMIT} consecutive misses, then yields until the next hit: spinning keeps
+ * the SPSC hand-off fast when each thread has a core, yielding lets the third thread of
+ * the two-producer case run on a two-core machine instead of burning its peer's time
+ * slice.
  */
 @State(Scope.Thread)
 public class Idler {
@@ -29,8 +29,10 @@ public class Idler {
         if (misses < SPIN_LIMIT) {
             misses++;
             Thread.onSpinWait();
-        } else {
+        }
+        else {
             Thread.yield();
         }
     }
+
 }

@@ -7,15 +7,15 @@ import java.nio.ByteOrder;
 import org.agrona.DirectBuffer;
 
 /**
- * The consumer's work per record, the same for every contender: read every
- * payload byte, eight at a time as little-endian longs (every benchmarked length
- * is a multiple of 8; a tail is read byte by byte), and add them up. Each
- * overload uses the contender's own read API. The sum goes to a Blackhole.
+ * The consumer's work per record, the same for every contender: read every payload byte,
+ * eight at a time as little-endian longs (every benchmarked length is a multiple of 8; a
+ * tail is read byte by byte), and add them up. Each overload uses the contender's own
+ * read API. The sum goes to a Blackhole.
  */
 public final class PayloadDigest {
 
-    private static final VarHandle LONG_IN_BYTES =
-            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG_IN_BYTES = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.LITTLE_ENDIAN);
 
     private PayloadDigest() {
     }
@@ -61,4 +61,5 @@ public final class PayloadDigest {
         }
         return sum;
     }
+
 }

@@ -16,7 +16,9 @@ public class ProducerPayload {
     /** The record's content; its length is the benchmark's record length. */
     public byte[] bytes;
 
-    /** Queues only: a record copied but refused by a full queue, offered again next time. */
+    /**
+     * Queues only: a record copied but refused by a full queue, offered again next time.
+     */
     public byte[] pending;
 
     @Setup(Level.Trial)
@@ -26,7 +28,10 @@ public class ProducerPayload {
         pending = null;
     }
 
-    /** The record to offer to a {@code byte[]} queue: a fresh copy unless the last one was refused. */
+    /**
+     * The record to offer to a {@code byte[]} queue: a fresh copy unless the last one was
+     * refused.
+     */
     public byte[] nextRecordCopy() {
         byte[] record = pending;
         if (record == null) {
@@ -40,4 +45,5 @@ public class ProducerPayload {
     public void recordAccepted() {
         pending = null;
     }
+
 }

@@ -4,16 +4,23 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
 
-/** The record length a benchmark runs with, shared by the ring, its producers and its consumer. */
+/**
+ * The record length a benchmark runs with, shared by the ring, its producers and its
+ * consumer.
+ */
 @State(Scope.Benchmark)
 public class RecordShape {
 
     /** Payload bytes of every record. */
-    @Param({"16", "64", "256", "1024", "2048"})
+    @Param({ "16", "64", "256", "1024", "2048" })
     public int recordLength;
 
-    /** Records a {@link Workload#RING_CAPACITY}-byte ring holds at this length: the capacity of the queues. */
+    /**
+     * Records a {@link Workload#RING_CAPACITY}-byte ring holds at this length: the
+     * capacity of the queues.
+     */
     public int queueCapacity() {
         return Workload.RING_CAPACITY / Workload.framedLength(recordLength);
     }
+
 }

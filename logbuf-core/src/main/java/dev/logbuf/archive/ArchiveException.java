@@ -3,9 +3,9 @@ package dev.logbuf.archive;
 import java.nio.file.Path;
 
 /**
- * An archive could not be opened, read or written. The message always names the file or directory
- * concerned, which {@link #path()} also returns; the cause is the underlying {@link java.io.IOException}
- * where there is one (for example "No space left on device").
+ * An archive could not be opened, read or written. The message always names the file or
+ * directory concerned, which {@link #path()} also returns; the cause is the underlying
+ * {@link java.io.IOException} where there is one (for example "No space left on device").
  */
 public class ArchiveException extends RuntimeException {
 
@@ -26,4 +26,5 @@ public class ArchiveException extends RuntimeException {
     public Path path() {
         return path;
     }
+
 }

@@ -3,8 +3,9 @@ package dev.logbuf.archive;
 import java.nio.file.Path;
 
 /**
- * A file that should be an archive segment is not one (wrong magic, damaged header, unknown version),
- * so the writer refuses to append to it. The message names the file and what is wrong with it.
+ * A file that should be an archive segment is not one (wrong magic, damaged header,
+ * unknown version), so the writer refuses to append to it. The message names the file and
+ * what is wrong with it.
  */
 public class ArchiveFormatException extends ArchiveException {
 
@@ -13,4 +14,5 @@ public class ArchiveFormatException extends ArchiveException {
     public ArchiveFormatException(Path path, String message) {
         super(path, message);
     }
+
 }

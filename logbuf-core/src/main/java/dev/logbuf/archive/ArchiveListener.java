@@ -3,8 +3,9 @@ package dev.logbuf.archive;
 import java.nio.file.Path;
 
 /**
- * Hooks for metrics and logging, called on the writer's thread (the drain thread) right after the event.
- * Implementations must be quick and must not throw; every method does nothing by default.
+ * Hooks for metrics and logging, called on the writer's thread (the drain thread) right
+ * after the event. Implementations must be quick and must not throw; every method does
+ * nothing by default.
  */
 public interface ArchiveListener {
 
@@ -16,7 +17,10 @@ public interface ArchiveListener {
     default void onFlush(long durationNanos, long flushedSequence) {
     }
 
-    /** A new segment was created (at open when the archive was empty, and at every rotation). */
+    /**
+     * A new segment was created (at open when the archive was empty, and at every
+     * rotation).
+     */
     default void onSegmentCreated(Path segment) {
     }
 
@@ -25,17 +29,19 @@ public interface ArchiveListener {
     }
 
     /**
-     * Opening found the last segment's tail torn (a crash in the middle of a write) and truncated it
-     * to the last whole valid record; {@code cut} says where and how many bytes.
+     * Opening found the last segment's tail torn (a crash in the middle of a write) and
+     * truncated it to the last whole valid record; {@code cut} says where and how many
+     * bytes.
      */
     default void onTornTailTruncated(ArchiveProblem cut) {
     }
 
     /**
-     * Writing, forcing or deleting failed. The same exception is thrown to the caller when it happened in
-     * a write or a force; a retention failure is only reported here and through
-     * {@link ArchiveWriter#lastFailure()}.
+     * Writing, forcing or deleting failed. The same exception is thrown to the caller
+     * when it happened in a write or a force; a retention failure is only reported here
+     * and through {@link ArchiveWriter#lastFailure()}.
      */
     default void onError(ArchiveException error) {
     }
+
 }

@@ -4,35 +4,54 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * Something wrong that {@link ArchiveReader} found and stepped over: where it is, how many bytes it
- * covers and what kind of damage it is. A problem never comes with data: the bytes it covers are
- * never returned as a record.
+ * Something wrong that {@link ArchiveReader} found and stepped over: where it is, how
+ * many bytes it covers and what kind of damage it is. A problem never comes with data:
+ * the bytes it covers are never returned as a record.
  *
- * @param kind    what is wrong
+ * @param kind what is wrong
  * @param segment the segment file it is in
- * @param offset  byte offset in that file where the damage starts
- * @param length  bytes skipped or cut from {@code offset} (0 for {@link Kind#MISSING_RECORDS})
- * @param detail  a human-readable explanation (checksum values, sequence numbers, ...)
+ * @param offset byte offset in that file where the damage starts
+ * @param length bytes skipped or cut from {@code offset} (0 for
+ * {@link Kind#MISSING_RECORDS})
+ * @param detail a human-readable explanation (checksum values, sequence numbers, ...)
  */
 public record ArchiveProblem(Kind kind, Path segment, long offset, long length, String detail) {
 
     /** The kinds of damage a reader can report. */
     public enum Kind {
-        /** The 32-byte segment header is damaged; the records after it are still read and checked one by one. */
+
+        /**
+         * The 32-byte segment header is damaged; the records after it are still read and
+         * checked one by one.
+         */
         CORRUPT_HEADER,
-        /** Bytes inside a segment that are not whole valid records, followed by valid records: skipped. */
+        /**
+         * Bytes inside a segment that are not whole valid records, followed by valid
+         * records: skipped.
+         */
         CORRUPT_RECORDS,
-        /** Bytes at the end of a segment that is not the last one that are not whole valid records. */
+        /**
+         * Bytes at the end of a segment that is not the last one that are not whole valid
+         * records.
+         */
         CORRUPT_TAIL,
-        /** Sequence numbers missing between two valid records (their records were lost or damaged). */
+        /**
+         * Sequence numbers missing between two valid records (their records were lost or
+         * damaged).
+         */
         MISSING_RECORDS,
-        /** A valid record whose sequence is not above the one before it (a duplicate): not returned. */
+        /**
+         * A valid record whose sequence is not above the one before it (a duplicate): not
+         * returned.
+         */
         OUT_OF_ORDER,
         /**
-         * The end of the last segment is not a whole valid record, the trace of a write cut short by a crash:
-         * iteration ends at the last whole valid record. Reopening the writer truncates it.
+         * The end of the last segment is not a whole valid record, the trace of a write
+         * cut short by a crash: iteration ends at the last whole valid record. Reopening
+         * the writer truncates it.
          */
         TORN_TAIL
+
     }
 
     public ArchiveProblem {
@@ -41,7 +60,10 @@ public record ArchiveProblem(Kind kind, Path segment, long offset, long length, 
         Objects.requireNonNull(detail, "detail");
     }
 
-    /** One line naming the place: {@code <segment path> offset <n>: <kind>, <length> bytes: <detail>}. */
+    /**
+     * One line naming the place:
+     * {@code <segment path> offset <n>: <kind>, <length> bytes: <detail>}.
+     */
     public String message() {
         String what = kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
         String bytes = length > 0 ? ", " + length + " bytes" : "";

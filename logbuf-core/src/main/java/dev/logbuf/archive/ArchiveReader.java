@@ -17,28 +17,37 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Reads the records of an archive directory written by {@link ArchiveWriter}, in sequence order across
- * all its segments.
+ * Reads the records of an archive directory written by {@link ArchiveWriter}, in sequence
+ * order across all its segments.
  *
- * <p>Every record is checked (length within its segment, CRC-32C, sequence above the previous one)
- * before it is returned; a damaged record is never returned. Damage is reported instead, with its
- * segment and byte offset, through {@link #problems()}; iteration continues with the next valid record.
- * The end of the last segment is special: bytes there that are not a whole valid record are what a crash
- * in the middle of a write leaves behind, so iteration ends at the last whole valid record and
- * {@link #tornTail()} reports what was cut.
+ * <p>
+ * Every record is checked (length within its segment, CRC-32C, sequence above the
+ * previous one) before it is returned; a damaged record is never returned. Damage is
+ * reported instead, with its segment and byte offset, through {@link #problems()};
+ * iteration continues with the next valid record. The end of the last segment is special:
+ * bytes there that are not a whole valid record are what a crash in the middle of a write
+ * leaves behind, so iteration ends at the last whole valid record and {@link #tornTail()}
+ * reports what was cut.
  *
- * <p>The segment list is taken when the reader is opened; each segment is read into memory in one go
- * when iteration reaches it (segments are at most {@link ArchiveWriterBuilder#segmentSize 1 GiB} plus one
- * record). A reader is iterated once; it is not thread-safe. Reading a directory a writer is appending to
- * is allowed: a write in progress then shows up as a torn tail.
+ * <p>
+ * The segment list is taken when the reader is opened; each segment is read into memory
+ * in one go when iteration reaches it (segments are at most
+ * {@link ArchiveWriterBuilder#segmentSize 1 GiB} plus one record). A reader is iterated
+ * once; it is not thread-safe. Reading a directory a writer is appending to is allowed: a
+ * write in progress then shows up as a torn tail.
  */
 public final class ArchiveReader implements Iterable<ArchiveRecord> {
 
     private final Path location;
+
     private final List<Path> segments;
+
     private final boolean singleFile;
+
     private final List<ArchiveProblem> problems = new ArrayList<>();
+
     private ArchiveProblem tornTail;
+
     private boolean iterated;
 
     private ArchiveReader(Path location, List<Path> segments, boolean singleFile) {
@@ -49,9 +58,9 @@ public final class ArchiveReader implements Iterable<ArchiveRecord> {
 
     /**
      * Opens an archive directory, or a single segment file.
-     *
-     * @throws ArchiveException       naming the path when it does not exist or cannot be listed
-     * @throws ArchiveFormatException when {@code path} is a file that is not an archive segment
+     * @throws ArchiveException naming the path when it does not exist or cannot be listed
+     * @throws ArchiveFormatException when {@code path} is a file that is not an archive
+     * segment
      */
     public static ArchiveReader open(Path path) {
         if (Files.isRegularFile(path)) {
@@ -71,7 +80,10 @@ public final class ArchiveReader implements Iterable<ArchiveRecord> {
         return new ArchiveReader(path, listSegments(path), false);
     }
 
-    /** The archive's segment files, oldest first (sequence order), as found when the reader was opened. */
+    /**
+     * The archive's segment files, oldest first (sequence order), as found when the
+     * reader was opened.
+     */
     public List<Path> segments() {
         return Collections.unmodifiableList(segments);
     }
@@ -82,28 +94,33 @@ public final class ArchiveReader implements Iterable<ArchiveRecord> {
     }
 
     /**
-     * Damage found so far (all of it once iteration has finished), in file order, excluding the
-     * {@link #tornTail() torn tail}.
+     * Damage found so far (all of it once iteration has finished), in file order,
+     * excluding the {@link #tornTail() torn tail}.
      */
     public List<ArchiveProblem> problems() {
         return Collections.unmodifiableList(problems);
     }
 
-    /** What was cut at the end of the last segment, once iteration has reached it; empty when nothing was. */
+    /**
+     * What was cut at the end of the last segment, once iteration has reached it; empty
+     * when nothing was.
+     */
     public Optional<ArchiveProblem> tornTail() {
         return Optional.ofNullable(tornTail);
     }
 
-    /** True when no problem and no torn tail was found (meaningful once iteration has finished). */
+    /**
+     * True when no problem and no torn tail was found (meaningful once iteration has
+     * finished).
+     */
     public boolean isClean() {
         return problems.isEmpty() && tornTail == null;
     }
 
     /**
      * The records in sequence order. Can be called once per reader.
-     *
      * @throws IllegalStateException on a second call
-     * @throws ArchiveException      (from the iterator) when a segment cannot be read
+     * @throws ArchiveException (from the iterator) when a segment cannot be read
      */
     @Override
     public Iterator<ArchiveRecord> iterator() {
@@ -114,26 +131,33 @@ public final class ArchiveReader implements Iterable<ArchiveRecord> {
         return new RecordIterator();
     }
 
-    /** Segment files of a directory, in name order, which is sequence order. Other files are ignored. */
+    /**
+     * Segment files of a directory, in name order, which is sequence order. Other files
+     * are ignored.
+     */
     static List<Path> listSegments(Path directory) {
         try (Stream<Path> files = Files.list(directory)) {
             List<Path> found = new ArrayList<>();
             files.filter(file -> SegmentFormat.isSegmentName(file.getFileName().toString()))
-                    .sorted()
-                    .forEach(found::add);
+                .sorted()
+                .forEach(found::add);
             return found;
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new ArchiveException(directory, "cannot list archive directory " + directory + ": " + e, e);
         }
     }
 
-    /** The whole content of a segment file, little-endian; empty when the file has vanished. */
+    /**
+     * The whole content of a segment file, little-endian; empty when the file has
+     * vanished.
+     */
     static ByteBuffer readSegment(Path segment) {
         try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.READ)) {
             long size = channel.size();
             if (size > Integer.MAX_VALUE) {
-                throw new ArchiveException(segment, "segment " + segment + " is " + size
-                        + " bytes, more than a segment can hold (2 GiB)");
+                throw new ArchiveException(segment,
+                        "segment " + segment + " is " + size + " bytes, more than a segment can hold (2 GiB)");
             }
             ByteBuffer content = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
             while (content.hasRemaining() && channel.read(content) >= 0) {
@@ -141,9 +165,11 @@ public final class ArchiveReader implements Iterable<ArchiveRecord> {
             }
             content.flip();
             return content.slice().order(ByteOrder.LITTLE_ENDIAN);
-        } catch (NoSuchFileException e) {
+        }
+        catch (NoSuchFileException e) {
             return ByteBuffer.allocate(0).order(ByteOrder.LITTLE_ENDIAN);
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new ArchiveException(segment, "cannot read segment " + segment + ": " + e, e);
         }
     }
@@ -156,7 +182,8 @@ public final class ArchiveReader implements Iterable<ArchiveRecord> {
             }
             prefix.flip();
             return prefix;
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new ArchiveException(file, "cannot read " + file + ": " + e, e);
         }
     }
@@ -172,11 +199,17 @@ public final class ArchiveReader implements Iterable<ArchiveRecord> {
     }
 
     private final class RecordIterator implements Iterator<ArchiveRecord> {
+
         private int nextSegment;
+
         private SegmentScanner scanner;
+
         private Path currentSegment;
+
         private ByteBuffer content;
+
         private long lastSequence = SegmentScanner.NO_SEQUENCE;
+
         private ArchiveRecord next;
 
         @Override
@@ -184,8 +217,8 @@ public final class ArchiveReader implements Iterable<ArchiveRecord> {
             while (next == null) {
                 if (scanner != null && scanner.advance()) {
                     ByteBuffer payload = content.duplicate()
-                            .limit(scanner.payloadOffset() + scanner.payloadLength())
-                            .position(scanner.payloadOffset());
+                        .limit(scanner.payloadOffset() + scanner.payloadLength())
+                        .position(scanner.payloadOffset());
                     next = new ArchiveRecord(scanner.sequence(), currentSegment, scanner.frameOffset(),
                             payload.slice().asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN));
                     return true;
@@ -231,7 +264,8 @@ public final class ArchiveReader implements Iterable<ArchiveRecord> {
             long firstSequence = expectedFirstSequence(segment, content);
             String headerProblem = SegmentFormat.headerProblem(content, firstSequence);
             if (headerProblem == null && lastSequence == SegmentScanner.NO_SEQUENCE) {
-                lastSequence = firstSequence - 1; // the first segment's header says where the records start
+                lastSequence = firstSequence - 1; // the first segment's header says where
+                                                  // the records start
             }
             if (headerProblem != null) {
                 problems.add(new ArchiveProblem(ArchiveProblem.Kind.CORRUPT_HEADER, segment, 0,
@@ -241,5 +275,7 @@ public final class ArchiveReader implements Iterable<ArchiveRecord> {
             scanner = new SegmentScanner(segment, content, last, lastSequence,
                     headerProblem == null ? firstSequence : SegmentScanner.NO_SEQUENCE, problems::add);
         }
+
     }
+
 }

@@ -6,13 +6,14 @@ import java.nio.file.Path;
 /**
  * One record read back from an archive.
  *
- * @param sequence the record's sequence: 0 for the first record ever written to the archive, then one more
- *                 for each record
- * @param segment  the segment file it was read from
+ * @param sequence the record's sequence: 0 for the first record ever written to the
+ * archive, then one more for each record
+ * @param segment the segment file it was read from
  * @param position byte offset of the record's frame in that file
- * @param payload  the record's bytes: a read-only, little-endian view (position 0, limit = length) that
- *                 stays valid after iteration moves on. It shares the buffer holding its whole segment, so
- *                 keep {@link #toByteArray()} copies rather than payloads when holding on to many records
+ * @param payload the record's bytes: a read-only, little-endian view (position 0, limit =
+ * length) that stays valid after iteration moves on. It shares the buffer holding its
+ * whole segment, so keep {@link #toByteArray()} copies rather than payloads when holding
+ * on to many records
  */
 public record ArchiveRecord(long sequence, Path segment, long position, ByteBuffer payload) {
 

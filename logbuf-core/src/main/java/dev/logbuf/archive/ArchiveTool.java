@@ -7,19 +7,20 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Command-line access to an archive:
- * <pre>
+ * Command-line access to an archive: <pre>
  * java -cp logbuf-core.jar dev.logbuf.archive.ArchiveTool cat [--hex] DIR|SEGMENT
  * java -cp logbuf-core.jar dev.logbuf.archive.ArchiveTool stats DIR|SEGMENT
  * java -cp logbuf-core.jar dev.logbuf.archive.ArchiveTool verify DIR|SEGMENT
- * </pre>
- * {@code cat} prints each record on its own line: its payload decoded as UTF-8, or with {@code --hex} its
- * sequence, a tab and its payload in hexadecimal. {@code stats} prints segment, record and byte counts and
- * the first and last sequence. {@code verify} reads everything and prints {@code OK} or every problem
- * with its segment and offset. Problems go to standard error.
+ * </pre> {@code cat} prints each record on its own line: its payload decoded as UTF-8, or
+ * with {@code --hex} its sequence, a tab and its payload in hexadecimal. {@code stats}
+ * prints segment, record and byte counts and the first and last sequence. {@code verify}
+ * reads everything and prints {@code OK} or every problem with its segment and offset.
+ * Problems go to standard error.
  *
- * <p>Exit status: 0 when the archive is whole; 1 when any record is damaged, missing or cut (a torn tail
- * counts: reopening the writer truncates it); 2 for a usage error or an archive that cannot be read.
+ * <p>
+ * Exit status: 0 when the archive is whole; 1 when any record is damaged, missing or cut
+ * (a torn tail counts: reopening the writer truncates it); 2 for a usage error or an
+ * archive that cannot be read.
  */
 public final class ArchiveTool {
 
@@ -39,7 +40,10 @@ public final class ArchiveTool {
         System.exit(run(args, System.out, System.err));
     }
 
-    /** Runs a command as {@link #main} does and returns its exit status instead of exiting. */
+    /**
+     * Runs a command as {@link #main} does and returns its exit status instead of
+     * exiting.
+     */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0) {
             err.println(USAGE_TEXT);
@@ -64,7 +68,8 @@ public final class ArchiveTool {
                 default:
                     return verify(reader, out, err);
             }
-        } catch (ArchiveException e) {
+        }
+        catch (ArchiveException e) {
             err.println("error: " + e.getMessage());
             return USAGE;
         }
@@ -74,7 +79,8 @@ public final class ArchiveTool {
         for (ArchiveRecord record : reader) {
             if (hex) {
                 out.println(record.sequence() + "\t" + toHex(record.payload()));
-            } else {
+            }
+            else {
                 out.println(new String(record.toByteArray(), StandardCharsets.UTF_8));
             }
         }
@@ -108,7 +114,8 @@ public final class ArchiveTool {
             out.println("first segment:  " + reader.segments().get(0).getFileName());
             out.println("last segment:   " + reader.segments().get(reader.segments().size() - 1).getFileName());
         }
-        out.println("problems:       " + reader.problems().size() + (reader.tornTail().isPresent() ? " + torn tail" : ""));
+        out.println(
+                "problems:       " + reader.problems().size() + (reader.tornTail().isPresent() ? " + torn tail" : ""));
         return reportProblems(reader, err);
     }
 
@@ -126,7 +133,8 @@ public final class ArchiveTool {
         if (status == OK) {
             out.println("OK: " + records + " records in " + reader.segments().size() + " segments"
                     + (records == 0 ? "" : ", sequences " + first + ".." + last) + " (" + reader.location() + ")");
-        } else {
+        }
+        else {
             err.println("DAMAGED: " + reader.location() + ": " + reader.problems().size() + " problem(s)"
                     + (reader.tornTail().isPresent() ? " and a torn tail" : "") + "; " + records
                     + " valid records readable");
@@ -138,8 +146,9 @@ public final class ArchiveTool {
         for (ArchiveProblem problem : reader.problems()) {
             err.println("CORRUPT: " + problem.message());
         }
-        reader.tornTail().ifPresent(cut -> err.println("TORN TAIL: " + cut.message()
-                + " (left by a crash during a write; reopening the writer truncates it)"));
+        reader.tornTail()
+            .ifPresent(cut -> err.println("TORN TAIL: " + cut.message()
+                    + " (left by a crash during a write; reopening the writer truncates it)"));
         return reader.isClean() ? OK : DAMAGED;
     }
 
@@ -151,4 +160,5 @@ public final class ArchiveTool {
         }
         return hex.toString();
     }
+
 }

@@ -19,86 +19,122 @@ import java.util.Optional;
 import java.util.zip.CRC32C;
 
 /**
- * A {@link RecordHandler} that appends every record it is handed to segment files in a directory, each
- * record framed with its length, its sequence and a CRC-32C ({@code docs/archive-format.md}).
+ * A {@link RecordHandler} that appends every record it is handed to segment files in a
+ * directory, each record framed with its length, its sequence and a CRC-32C
+ * ({@code docs/archive-format.md}).
  *
- * <h2>Use from a drain loop</h2>
- * <pre>{@code
+ * <h2>Use from a drain loop</h2> <pre>{@code
  * try (ArchiveWriter archive = ArchiveWriter.builder(dir).flushPolicy(FlushPolicy.BATCH).open()) {
  *     while (running) {
  *         consumer.drain(archive, 256);
  *         archive.endBatch();   // after every drain call, also when it drained nothing
  *     }
  * }
- * }</pre>
- * {@link #onRecord} only copies the record into a batch buffer; {@link #endBatch()} writes the whole batch
- * with one {@link FileChannel#write} and applies the {@link FlushPolicy}. A record counts as archived once
- * the {@code endBatch()} after it has returned (durable once {@link #flushedSequence()} covers it). Rotation
- * can cut a batch into two writes; a batch larger than the write buffer is written in buffer-sized pieces.
+ * }</pre> {@link #onRecord} only copies the record into a batch buffer;
+ * {@link #endBatch()} writes the whole batch with one {@link FileChannel#write} and
+ * applies the {@link FlushPolicy}. A record counts as archived once the
+ * {@code endBatch()} after it has returned (durable once {@link #flushedSequence()}
+ * covers it). Rotation can cut a batch into two writes; a batch larger than the write
+ * buffer is written in buffer-sized pieces.
  *
- * <h2>Sequences, rotation, retention, recovery</h2>
- * Records are numbered from 0, one more per record, for the archive's lifetime. A new segment starts when
- * the next record would take the current one past the segment size (a record larger than a segment gets a
- * segment of its own). Retention deletes the oldest sealed segments beyond the maximum count or older than
- * the maximum age, checked at open, at rotation and at {@code endBatch()}. Opening an existing archive
- * continues it: a torn tail in the last segment (a crash during a write) is truncated to the last whole
- * valid record and numbering continues after it, so no record is duplicated or renumbered.
+ * <h2>Sequences, rotation, retention, recovery</h2> Records are numbered from 0, one more
+ * per record, for the archive's lifetime. A new segment starts when the next record would
+ * take the current one past the segment size (a record larger than a segment gets a
+ * segment of its own). Retention deletes the oldest sealed segments beyond the maximum
+ * count or older than the maximum age, checked at open, at rotation and at
+ * {@code endBatch()}. Opening an existing archive continues it: a torn tail in the last
+ * segment (a crash during a write) is truncated to the last whole valid record and
+ * numbering continues after it, so no record is duplicated or renumbered.
  *
- * <h2>Errors</h2>
- * Every failure is an {@link ArchiveException} naming the file. When a write fails (disk full, I/O error),
- * the records of the failed write are dropped, the segment is truncated back to its last whole record,
- * their sequence numbers are reused, the exception is thrown to the caller (through {@code Consumer.drain}
- * or {@code endBatch()}) and stays visible in {@link #lastFailure()} until a later write succeeds; the
- * writer keeps working once the cause is gone. When the next segment cannot be created, records keep
- * going to the current one (past its size) and rotation is tried again a second later. Only one writer
- * may hold a directory (a lock file).
+ * <h2>Errors</h2> Every failure is an {@link ArchiveException} naming the file. When a
+ * write fails (disk full, I/O error), the records of the failed write are dropped, the
+ * segment is truncated back to its last whole record, their sequence numbers are reused,
+ * the exception is thrown to the caller (through {@code Consumer.drain} or
+ * {@code endBatch()}) and stays visible in {@link #lastFailure()} until a later write
+ * succeeds; the writer keeps working once the cause is gone. When the next segment cannot
+ * be created, records keep going to the current one (past its size) and rotation is tried
+ * again a second later. Only one writer may hold a directory (a lock file).
  *
- * <h2>Threads</h2>
- * One thread at a time may write, end batches, flush and close (the drain thread). The monitoring
- * accessors ({@link #flushedSequence()}, {@link #writtenSequence()}, {@link #bytesWritten()},
- * {@link #segmentCount()}, {@link #lastFailure()}) may be read from any thread.
+ * <h2>Threads</h2> One thread at a time may write, end batches, flush and close (the
+ * drain thread). The monitoring accessors ({@link #flushedSequence()},
+ * {@link #writtenSequence()}, {@link #bytesWritten()}, {@link #segmentCount()},
+ * {@link #lastFailure()}) may be read from any thread.
  *
- * <p>This class is above 400 lines because the write path, rotation and recovery share the segment
- * state and are easiest to check together; the layout and retention live in their own classes.
+ * <p>
+ * This class is above 400 lines because the write path, rotation and recovery share the
+ * segment state and are easiest to check together; the layout and retention live in their
+ * own classes.
  */
 public final class ArchiveWriter implements RecordHandler, AutoCloseable {
 
-    /** After a failed rotation, records go on to the current segment for this long before the next try. */
+    /**
+     * After a failed rotation, records go on to the current segment for this long before
+     * the next try.
+     */
     private static final long ROTATION_RETRY_MILLIS = 1000;
 
     private final Path directory;
+
     private final long segmentSizeLimit;
+
     private final FlushPolicy flushPolicy;
+
     private final long flushIntervalNanos;
+
     private final ArchiveListener listener;
+
     private final Clock clock;
+
     private final SegmentRetention retention;
+
     private final SegmentFiles files;
+
     private final ByteBuffer batch;
+
     private final ByteBuffer crcView;
+
     private final ByteBuffer frameHeader = ByteBuffer.allocate(FRAME_HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+
     private final CRC32C crc = new CRC32C();
 
     private FileChannel segment;
+
     private Path segmentPath;
+
     private long segmentFirstSequence;
+
     /** Bytes of the current segment on disk plus those waiting in the batch buffer. */
     private long segmentLength;
+
     /** Bytes of the current segment handed to the operating system. */
     private long segmentWrittenLength;
+
     private long nextSequence;
+
     private boolean unforced;
+
     private long lastForceNanos;
+
     private boolean closed;
-    /** Clock millis before which no rotation is tried again; {@code Long.MIN_VALUE} when none failed. */
+
+    /**
+     * Clock millis before which no rotation is tried again; {@code Long.MIN_VALUE} when
+     * none failed.
+     */
     private long rotationRetryAtMillis = Long.MIN_VALUE;
 
-    // monitoring, written by the writer's thread only: volatile for readers on other threads
+    // monitoring, written by the writer's thread only: volatile for readers on other
+    // threads
     private volatile long writtenSequence;
+
     private volatile long flushedSequence;
+
     private volatile long bytesWritten;
+
     private volatile int segmentCount;
+
     private volatile ArchiveException lastFailure;
+
     private final ArchiveProblem recoveredTornTail;
 
     ArchiveWriter(ArchiveWriterBuilder settings) {
@@ -127,7 +163,8 @@ public final class ArchiveWriter implements RecordHandler, AutoCloseable {
             this.lastForceNanos = System.nanoTime();
             retention.apply(clock.millis(), listener, this::retentionFailed);
             this.segmentCount = retention.segmentCount();
-        } catch (RuntimeException e) {
+        }
+        catch (RuntimeException e) {
             files.close();
             throw e;
         }
@@ -138,25 +175,29 @@ public final class ArchiveWriter implements RecordHandler, AutoCloseable {
         return new ArchiveWriterBuilder(directory);
     }
 
-    /** A writer on {@code directory} with the default settings (see {@link ArchiveWriterBuilder}). */
+    /**
+     * A writer on {@code directory} with the default settings (see
+     * {@link ArchiveWriterBuilder}).
+     */
     public static ArchiveWriter open(Path directory) {
         return builder(directory).open();
     }
 
     /**
-     * Appends one record to the batch; it reaches the file at the next {@link #endBatch()} (or earlier
-     * when the write buffer fills or the segment rotates).
-     *
-     * @throws ArchiveException         when a write this record caused failed
-     * @throws IllegalStateException    after {@link #close()}
-     * @throws IllegalArgumentException when the record is longer than a frame can describe
+     * Appends one record to the batch; it reaches the file at the next
+     * {@link #endBatch()} (or earlier when the write buffer fills or the segment
+     * rotates).
+     * @throws ArchiveException when a write this record caused failed
+     * @throws IllegalStateException after {@link #close()}
+     * @throws IllegalArgumentException when the record is longer than a frame can
+     * describe
      */
     @Override
     public void onRecord(ByteBuffer buffer, int offset, int length) {
         ensureOpen();
         if (length < 0 || length > SegmentFormat.MAX_PAYLOAD_LENGTH) {
-            throw new IllegalArgumentException("record length " + length + " is outside 0.."
-                    + SegmentFormat.MAX_PAYLOAD_LENGTH);
+            throw new IllegalArgumentException(
+                    "record length " + length + " is outside 0.." + SegmentFormat.MAX_PAYLOAD_LENGTH);
         }
         int frameLength = FRAME_HEADER_LENGTH + length;
         if (segmentLength + frameLength > segmentSizeLimit && nextSequence > segmentFirstSequence
@@ -173,8 +214,8 @@ public final class ArchiveWriter implements RecordHandler, AutoCloseable {
         }
         int frame = batch.position();
         batch.putInt(frame + FRAME_LENGTH_OFFSET, length)
-                .putLong(frame + FRAME_SEQUENCE_OFFSET, nextSequence)
-                .put(frame + FRAME_HEADER_LENGTH, buffer, offset, length);
+            .putLong(frame + FRAME_SEQUENCE_OFFSET, nextSequence)
+            .put(frame + FRAME_HEADER_LENGTH, buffer, offset, length);
         crcView.limit(frame + frameLength).position(frame + FRAME_CHECKSUM_START);
         crc.reset();
         crc.update(crcView);
@@ -185,10 +226,10 @@ public final class ArchiveWriter implements RecordHandler, AutoCloseable {
     }
 
     /**
-     * Ends a drain batch: writes the buffered records with one write call and forces them to the device
-     * when the {@link FlushPolicy} says so; also applies age retention when due. Call it after every
-     * {@code Consumer.drain} call, including those that drained nothing.
-     *
+     * Ends a drain batch: writes the buffered records with one write call and forces them
+     * to the device when the {@link FlushPolicy} says so; also applies age retention when
+     * due. Call it after every {@code Consumer.drain} call, including those that drained
+     * nothing.
      * @throws ArchiveException when the write or the force failed
      */
     public void endBatch() {
@@ -206,20 +247,24 @@ public final class ArchiveWriter implements RecordHandler, AutoCloseable {
     }
 
     /**
-     * One step of a drain loop: {@code consumer.drain(this, limit)} followed by {@link #endBatch()}, also
-     * when nothing was drained (so {@link FlushPolicy#INTERVAL} and age retention make progress).
-     *
+     * One step of a drain loop: {@code consumer.drain(this, limit)} followed by
+     * {@link #endBatch()}, also when nothing was drained (so {@link FlushPolicy#INTERVAL}
+     * and age retention make progress).
      * @return the number of records drained
-     * @throws ArchiveException when writing or forcing failed (the drained records are consumed either way)
+     * @throws ArchiveException when writing or forcing failed (the drained records are
+     * consumed either way)
      */
     public int drain(Consumer consumer, int limit) {
         int drained;
         try {
             drained = consumer.drain(this, limit);
-        } catch (RuntimeException e) {
+        }
+        catch (RuntimeException e) {
             try {
-                endBatch(); // the records before the failing one were consumed: write them
-            } catch (RuntimeException alsoFailed) {
+                endBatch(); // the records before the failing one were consumed: write
+                            // them
+            }
+            catch (RuntimeException alsoFailed) {
                 e.addSuppressed(alsoFailed);
             }
             throw e;
@@ -228,7 +273,10 @@ public final class ArchiveWriter implements RecordHandler, AutoCloseable {
         return drained;
     }
 
-    /** Writes the buffered records and forces everything written to the device, whatever the policy. */
+    /**
+     * Writes the buffered records and forces everything written to the device, whatever
+     * the policy.
+     */
     public void flush() {
         ensureOpen();
         writeBatch();
@@ -238,8 +286,9 @@ public final class ArchiveWriter implements RecordHandler, AutoCloseable {
     }
 
     /**
-     * Writes the buffered records, forces them to the device unless the policy is {@link FlushPolicy#NONE},
-     * and closes the segment and the directory lock. A second call does nothing.
+     * Writes the buffered records, forces them to the device unless the policy is
+     * {@link FlushPolicy#NONE}, and closes the segment and the directory lock. A second
+     * call does nothing.
      */
     @Override
     public void close() {
@@ -251,13 +300,16 @@ public final class ArchiveWriter implements RecordHandler, AutoCloseable {
             if (unforced && flushPolicy != FlushPolicy.NONE) {
                 force();
             }
-        } finally {
+        }
+        finally {
             closed = true;
             try {
                 segment.close();
-            } catch (IOException e) {
+            }
+            catch (IOException e) {
                 throw failure(new ArchiveException(segmentPath, "cannot close segment " + segmentPath + ": " + e, e));
-            } finally {
+            }
+            finally {
                 files.close();
             }
         }
@@ -278,17 +330,26 @@ public final class ArchiveWriter implements RecordHandler, AutoCloseable {
         return nextSequence;
     }
 
-    /** Sequence of the last record handed to the operating system; -1 when none yet. Any thread. */
+    /**
+     * Sequence of the last record handed to the operating system; -1 when none yet. Any
+     * thread.
+     */
     public long writtenSequence() {
         return writtenSequence;
     }
 
-    /** Sequence of the last record forced to the device (it survives a power loss); -1 when none. Any thread. */
+    /**
+     * Sequence of the last record forced to the device (it survives a power loss); -1
+     * when none. Any thread.
+     */
     public long flushedSequence() {
         return flushedSequence;
     }
 
-    /** Bytes (frames, segment headers excluded) written by this writer since it was opened. Any thread. */
+    /**
+     * Bytes (frames, segment headers excluded) written by this writer since it was
+     * opened. Any thread.
+     */
     public long bytesWritten() {
         return bytesWritten;
     }
@@ -299,14 +360,16 @@ public final class ArchiveWriter implements RecordHandler, AutoCloseable {
     }
 
     /**
-     * The last write, force or retention failure, until a later write succeeds; empty when healthy.
-     * Any thread: this is what a health check reports.
+     * The last write, force or retention failure, until a later write succeeds; empty
+     * when healthy. Any thread: this is what a health check reports.
      */
     public Optional<ArchiveException> lastFailure() {
         return Optional.ofNullable(lastFailure);
     }
 
-    /** What opening cut from the last segment's torn tail; empty when its tail was whole. */
+    /**
+     * What opening cut from the last segment's torn tail; empty when its tail was whole.
+     */
     public Optional<ArchiveProblem> recoveredTornTail() {
         return Optional.ofNullable(recoveredTornTail);
     }
@@ -321,7 +384,8 @@ public final class ArchiveWriter implements RecordHandler, AutoCloseable {
             while (batch.hasRemaining()) {
                 segment.write(batch);
             }
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             batch.clear();
             throw writeFailed(e, bytes);
         }
@@ -340,12 +404,13 @@ public final class ArchiveWriter implements RecordHandler, AutoCloseable {
         int frameLength = FRAME_HEADER_LENGTH + length;
         segmentLength += frameLength;
         nextSequence++;
-        ByteBuffer[] frame = {frameHeader, payload};
+        ByteBuffer[] frame = { frameHeader, payload };
         try {
             while (payload.hasRemaining()) {
                 segment.write(frame);
             }
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw writeFailed(e, frameLength);
         }
         written(frameLength);
@@ -359,17 +424,21 @@ public final class ArchiveWriter implements RecordHandler, AutoCloseable {
         lastFailure = null;
     }
 
-    /** Drops the records of the failed write, puts the segment back to its last whole record, reuses their sequences. */
+    /**
+     * Drops the records of the failed write, puts the segment back to its last whole
+     * record, reuses their sequences.
+     */
     private ArchiveException writeFailed(IOException cause, int bytes) {
         long droppedRecords = nextSequence - 1 - writtenSequence;
         nextSequence = writtenSequence + 1;
         segmentLength = segmentWrittenLength;
-        String message = "cannot write " + bytes + " bytes to segment " + segmentPath + ": " + cause
-                + "; " + droppedRecords + " records were not archived";
+        String message = "cannot write " + bytes + " bytes to segment " + segmentPath + ": " + cause + "; "
+                + droppedRecords + " records were not archived";
         try {
             segment.truncate(segmentWrittenLength);
             segment.position(segmentWrittenLength);
-        } catch (IOException truncateFailed) {
+        }
+        catch (IOException truncateFailed) {
             cause.addSuppressed(truncateFailed);
             message += "; the segment could not be truncated back to " + segmentWrittenLength + " bytes";
         }
@@ -380,9 +449,10 @@ public final class ArchiveWriter implements RecordHandler, AutoCloseable {
         long start = System.nanoTime();
         try {
             segment.force(false);
-        } catch (IOException e) {
-            throw failure(new ArchiveException(segmentPath, "cannot force segment " + segmentPath
-                    + " to the device: " + e, e));
+        }
+        catch (IOException e) {
+            throw failure(new ArchiveException(segmentPath,
+                    "cannot force segment " + segmentPath + " to the device: " + e, e));
         }
         long end = System.nanoTime();
         lastForceNanos = end;
@@ -392,9 +462,10 @@ public final class ArchiveWriter implements RecordHandler, AutoCloseable {
     }
 
     /**
-     * Seals the current segment and starts the next. When the next segment cannot be created, the failure
-     * is reported ({@link #lastFailure()}, the listener) and records keep going to the current segment,
-     * past its size, rather than being lost; rotation is tried again a second later.
+     * Seals the current segment and starts the next. When the next segment cannot be
+     * created, the failure is reported ({@link #lastFailure()}, the listener) and records
+     * keep going to the current segment, past its size, rather than being lost; rotation
+     * is tried again a second later.
      */
     private void rotate() {
         if (unforced && flushPolicy != FlushPolicy.NONE) {
@@ -404,15 +475,18 @@ public final class ArchiveWriter implements RecordHandler, AutoCloseable {
         FileChannel nextChannel;
         try {
             next = files.create(nextSequence, clock.millis());
-        } catch (ArchiveException e) {
+        }
+        catch (ArchiveException e) {
             failure(e);
             rotationRetryAtMillis = clock.millis() + ROTATION_RETRY_MILLIS;
             return;
         }
         try {
             nextChannel = files.openForAppend(next, HEADER_LENGTH);
-        } catch (ArchiveException e) {
-            // an empty segment named after records that go elsewhere would mislead recovery: remove it
+        }
+        catch (ArchiveException e) {
+            // an empty segment named after records that go elsewhere would mislead
+            // recovery: remove it
             files.deleteQuietly(next);
             failure(e);
             rotationRetryAtMillis = clock.millis() + ROTATION_RETRY_MILLIS;
@@ -430,7 +504,8 @@ public final class ArchiveWriter implements RecordHandler, AutoCloseable {
         listener.onSegmentCreated(next);
         try {
             sealedChannel.close();
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             failure(new ArchiveException(sealed, "cannot close sealed segment " + sealed + ": " + e, e));
         }
         retention.apply(clock.millis(), listener, this::retentionFailed);
@@ -452,4 +527,5 @@ public final class ArchiveWriter implements RecordHandler, AutoCloseable {
             throw new IllegalStateException("archive writer on " + directory + " is closed");
         }
     }
+
 }

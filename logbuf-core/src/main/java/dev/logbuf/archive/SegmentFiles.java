@@ -15,35 +15,47 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The archive directory as the writer sees it: the lock that keeps a second writer out, recovery of the
- * last segment at open, and creation of new segments.
+ * The archive directory as the writer sees it: the lock that keeps a second writer out,
+ * recovery of the last segment at open, and creation of new segments.
  *
- * <p>A new segment is written under a temporary name, forced when creation must be durable, and renamed
- * atomically to its final name (then the directory is forced), so a segment file with a final name always
- * has a whole header, even after a crash.
+ * <p>
+ * A new segment is written under a temporary name, forced when creation must be durable,
+ * and renamed atomically to its final name (then the directory is forced), so a segment
+ * file with a final name always has a whole header, even after a crash.
  */
 final class SegmentFiles {
 
-    /** What recovery found: the segment to continue, where to continue and what was cut. */
+    /**
+     * What recovery found: the segment to continue, where to continue and what was cut.
+     */
     record Recovered(FileChannel channel, Path path, long firstSequence, long nextSequence, long length,
-                     ArchiveProblem tornTail) {
+            ArchiveProblem tornTail) {
     }
 
-    /** Opens a segment for writing; tests substitute channels that fail like a full disk. */
+    /**
+     * Opens a segment for writing; tests substitute channels that fail like a full disk.
+     */
     @FunctionalInterface
     interface ChannelOpener {
+
         ChannelOpener DEFAULT = segment -> FileChannel.open(segment, StandardOpenOption.WRITE);
 
         FileChannel open(Path segment) throws IOException;
+
     }
 
     private final Path directory;
+
     private final boolean durable;
+
     private final FileChannel lockChannel;
+
     private final FileLock lock;
+
     private final ChannelOpener opener;
 
-    private SegmentFiles(Path directory, boolean durable, FileChannel lockChannel, FileLock lock, ChannelOpener opener) {
+    private SegmentFiles(Path directory, boolean durable, FileChannel lockChannel, FileLock lock,
+            ChannelOpener opener) {
         this.directory = directory;
         this.durable = durable;
         this.lockChannel = lockChannel;
@@ -58,10 +70,12 @@ final class SegmentFiles {
         }
         try {
             Files.createDirectories(directory);
-        } catch (FileAlreadyExistsException e) {
-            throw new ArchiveException(directory, "cannot create archive directory " + directory + ": "
-                    + e.getFile() + " exists and is not a directory", e);
-        } catch (IOException e) {
+        }
+        catch (FileAlreadyExistsException e) {
+            throw new ArchiveException(directory, "cannot create archive directory " + directory + ": " + e.getFile()
+                    + " exists and is not a directory", e);
+        }
+        catch (IOException e) {
             throw new ArchiveException(directory, "cannot create archive directory " + directory + ": " + e, e);
         }
         if (!Files.isWritable(directory)) {
@@ -71,17 +85,21 @@ final class SegmentFiles {
         FileChannel channel;
         try {
             channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        } catch (AccessDeniedException e) {
+        }
+        catch (AccessDeniedException e) {
             throw new ArchiveException(directory, "archive directory " + directory + " is not writable: " + e, e);
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new ArchiveException(lockFile, "cannot open the archive lock " + lockFile + ": " + e, e);
         }
         FileLock lock;
         try {
             lock = channel.tryLock();
-        } catch (OverlappingFileLockException e) {
+        }
+        catch (OverlappingFileLockException e) {
             lock = null;
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             closeQuietly(channel);
             throw new ArchiveException(lockFile, "cannot lock " + lockFile + ": " + e, e);
         }
@@ -94,11 +112,11 @@ final class SegmentFiles {
     }
 
     /**
-     * Finds where the archive continues: deletes leftover temporary segments, registers the sealed segments
-     * with retention, truncates a torn tail of the last segment and opens it for appending (or creates the
-     * first segment of an empty archive).
-     *
-     * @throws ArchiveFormatException when the last segment is not a segment or its header is damaged
+     * Finds where the archive continues: deletes leftover temporary segments, registers
+     * the sealed segments with retention, truncates a torn tail of the last segment and
+     * opens it for appending (or creates the first segment of an empty archive).
+     * @throws ArchiveFormatException when the last segment is not a segment or its header
+     * is damaged
      */
     Recovered recover(SegmentRetention retention, ArchiveListener listener, long nowMillis) {
         deleteLeftoverTemporaries();
@@ -122,8 +140,8 @@ final class SegmentFiles {
             delete(last);
             create(firstSequence, nowMillis);
             listener.onTornTailTruncated(cut);
-            return new Recovered(openForAppend(last, SegmentFormat.HEADER_LENGTH), last, firstSequence,
-                    firstSequence, SegmentFormat.HEADER_LENGTH, cut);
+            return new Recovered(openForAppend(last, SegmentFormat.HEADER_LENGTH), last, firstSequence, firstSequence,
+                    SegmentFormat.HEADER_LENGTH, cut);
         }
         if (!SegmentFormat.hasMagic(content)) {
             throw new ArchiveFormatException(last, last + " is not a logbuf archive segment (it does not start with"
@@ -148,17 +166,21 @@ final class SegmentFiles {
                 if (durable) {
                     channel.force(false);
                 }
-            } catch (IOException e) {
+            }
+            catch (IOException e) {
                 closeQuietly(channel);
-                throw new ArchiveException(last, "cannot truncate the torn tail of " + last + " to " + length
-                        + " bytes: " + e, e);
+                throw new ArchiveException(last,
+                        "cannot truncate the torn tail of " + last + " to " + length + " bytes: " + e, e);
             }
             listener.onTornTailTruncated(tornTail);
         }
         return new Recovered(channel, last, firstSequence, scanner.lastSequence() + 1, length, tornTail);
     }
 
-    /** Creates the segment whose first record has {@code firstSequence}; its name sorts after all earlier ones. */
+    /**
+     * Creates the segment whose first record has {@code firstSequence}; its name sorts
+     * after all earlier ones.
+     */
     Path create(long firstSequence, long createdMillis) {
         Path segment = directory.resolve(SegmentFormat.segmentName(firstSequence));
         Path temporary = directory.resolve(segment.getFileName() + ".tmp");
@@ -171,12 +193,14 @@ final class SegmentFiles {
             if (durable) {
                 channel.force(true);
             }
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new ArchiveException(temporary, "cannot create segment " + temporary + ": " + e, e);
         }
         try {
             Files.move(temporary, segment, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new ArchiveException(segment, "cannot rename " + temporary + " to " + segment + ": " + e, e);
         }
         if (durable) {
@@ -185,13 +209,17 @@ final class SegmentFiles {
         return segment;
     }
 
-    /** Opens a segment for writing at {@code position} (its length, or where a torn tail starts). */
+    /**
+     * Opens a segment for writing at {@code position} (its length, or where a torn tail
+     * starts).
+     */
     FileChannel openForAppend(Path segment, long position) {
         try {
             FileChannel channel = opener.open(segment);
             channel.position(position);
             return channel;
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new ArchiveException(segment, "cannot open segment " + segment + " for writing: " + e, e);
         }
     }
@@ -200,9 +228,11 @@ final class SegmentFiles {
     void close() {
         try {
             lock.release();
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             // the lock goes away with its channel anyway
-        } finally {
+        }
+        finally {
             closeQuietly(lockChannel);
         }
     }
@@ -214,7 +244,8 @@ final class SegmentFiles {
                     delete(file);
                 }
             }
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new ArchiveException(directory, "cannot list archive directory " + directory + ": " + e, e);
         }
     }
@@ -222,16 +253,21 @@ final class SegmentFiles {
     private void delete(Path file) {
         try {
             Files.deleteIfExists(file);
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new ArchiveException(file, "cannot delete " + file + ": " + e, e);
         }
     }
 
-    /** Deletes a file if it can; for cleaning up after a failure that is already being reported. */
+    /**
+     * Deletes a file if it can; for cleaning up after a failure that is already being
+     * reported.
+     */
     void deleteQuietly(Path file) {
         try {
             Files.deleteIfExists(file);
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             // the original failure is the one to report
         }
     }
@@ -239,15 +275,18 @@ final class SegmentFiles {
     private void forceDirectory() {
         try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
             channel.force(true);
-        } catch (IOException e) {
-            // some platforms (Windows) cannot open or force a directory; the rename is still atomic there
+        }
+        catch (IOException e) {
+            // some platforms (Windows) cannot open or force a directory; the rename is
+            // still atomic there
         }
     }
 
     private static long lastModifiedMillis(Path file) {
         try {
             return Files.getLastModifiedTime(file).toMillis();
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new ArchiveException(file, "cannot read the modification time of " + file + ": " + e, e);
         }
     }
@@ -255,8 +294,10 @@ final class SegmentFiles {
     private static void closeQuietly(FileChannel channel) {
         try {
             channel.close();
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             // nothing more to release
         }
     }
+
 }

@@ -7,7 +7,8 @@ import java.util.zip.CRC32C;
 
 /**
  * The on-disk layout of an archive segment, as static constants and small static helpers.
- * {@code docs/archive-format.md} describes the same layout byte by byte; the two must agree.
+ * {@code docs/archive-format.md} describes the same layout byte by byte; the two must
+ * agree.
  *
  * <pre>
  * segment header (32 bytes, little-endian)
@@ -35,6 +36,7 @@ final class SegmentFormat {
     static final int HEADER_FIRST_SEQUENCE_OFFSET = 8;
     static final int HEADER_CREATED_OFFSET = 16;
     static final int HEADER_CRC_OFFSET = 28;
+
     /** Bytes covered by the header checksum: everything before it. */
     static final int HEADER_CHECKSUMMED_LENGTH = HEADER_CRC_OFFSET;
 
@@ -42,14 +44,24 @@ final class SegmentFormat {
     static final int FRAME_CRC_OFFSET = 0;
     static final int FRAME_LENGTH_OFFSET = 4;
     static final int FRAME_SEQUENCE_OFFSET = 8;
-    /** The frame checksum covers the frame from its length field to the end of the payload. */
+
+    /**
+     * The frame checksum covers the frame from its length field to the end of the
+     * payload.
+     */
     static final int FRAME_CHECKSUM_START = FRAME_LENGTH_OFFSET;
 
-    /** Largest payload a frame can describe (the frame length must stay a positive int). */
+    /**
+     * Largest payload a frame can describe (the frame length must stay a positive int).
+     */
     static final int MAX_PAYLOAD_LENGTH = Integer.MAX_VALUE - FRAME_HEADER_LENGTH;
 
     static final String SEGMENT_SUFFIX = ".seg";
-    /** Suffix of a segment being created; renamed to its final name once its header is complete. */
+
+    /**
+     * Suffix of a segment being created; renamed to its final name once its header is
+     * complete.
+     */
     static final String TEMP_SUFFIX = ".seg.tmp";
     static final int NAME_DIGITS = 20;
     static final String LOCK_FILE_NAME = "archive.lock";
@@ -57,7 +69,10 @@ final class SegmentFormat {
     private SegmentFormat() {
     }
 
-    /** {@code 00000000000000001234.seg}: 20 decimal digits so that names sort in sequence order. */
+    /**
+     * {@code 00000000000000001234.seg}: 20 decimal digits so that names sort in sequence
+     * order.
+     */
     static String segmentName(long firstSequence) {
         return String.format("%0" + NAME_DIGITS + "d%s", firstSequence, SEGMENT_SUFFIX);
     }
@@ -76,7 +91,10 @@ final class SegmentFormat {
         return name.compareTo(segmentName(Long.MAX_VALUE)) <= 0;
     }
 
-    /** The first sequence encoded in a segment's file name; the name must satisfy {@link #isSegmentName}. */
+    /**
+     * The first sequence encoded in a segment's file name; the name must satisfy
+     * {@link #isSegmentName}.
+     */
     static long firstSequenceOf(Path segment) {
         return Long.parseLong(segment.getFileName().toString().substring(0, NAME_DIGITS));
     }
@@ -84,16 +102,16 @@ final class SegmentFormat {
     static ByteBuffer encodeHeader(long firstSequence, long createdMillis) {
         ByteBuffer header = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
         header.putInt(HEADER_MAGIC_OFFSET, MAGIC)
-                .putInt(HEADER_VERSION_OFFSET, VERSION)
-                .putLong(HEADER_FIRST_SEQUENCE_OFFSET, firstSequence)
-                .putLong(HEADER_CREATED_OFFSET, createdMillis);
+            .putInt(HEADER_VERSION_OFFSET, VERSION)
+            .putLong(HEADER_FIRST_SEQUENCE_OFFSET, firstSequence)
+            .putLong(HEADER_CREATED_OFFSET, createdMillis);
         header.putInt(HEADER_CRC_OFFSET, crc(header, 0, HEADER_CHECKSUMMED_LENGTH));
         return header;
     }
 
     /**
-     * Checks the header at the start of {@code segment} (little-endian, absolute indexes).
-     *
+     * Checks the header at the start of {@code segment} (little-endian, absolute
+     * indexes).
      * @return {@code null} when the header is valid, otherwise what is wrong with it
      */
     static String headerProblem(ByteBuffer segment, long expectedFirstSequence) {
@@ -115,7 +133,8 @@ final class SegmentFormat {
         }
         long firstSequence = segment.getLong(HEADER_FIRST_SEQUENCE_OFFSET);
         if (firstSequence != expectedFirstSequence) {
-            return "header first sequence " + firstSequence + " does not match the file name's " + expectedFirstSequence;
+            return "header first sequence " + firstSequence + " does not match the file name's "
+                    + expectedFirstSequence;
         }
         return null;
     }
@@ -125,10 +144,14 @@ final class SegmentFormat {
         return buffer.limit() >= 4 && buffer.getInt(HEADER_MAGIC_OFFSET) == MAGIC;
     }
 
-    /** CRC-32C of {@code length} bytes of {@code buffer} from absolute index {@code from}; the buffer is untouched. */
+    /**
+     * CRC-32C of {@code length} bytes of {@code buffer} from absolute index {@code from};
+     * the buffer is untouched.
+     */
     static int crc(ByteBuffer buffer, int from, int length) {
         CRC32C crc = new CRC32C();
         crc.update(buffer.duplicate().limit(from + length).position(from));
         return (int) crc.getValue();
     }
+
 }

@@ -8,10 +8,11 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * The sealed (no longer written) segments of an archive, oldest first, and the rule that deletes them:
- * keep at most {@code maxSegments} segments including the one being written, and none whose last write
- * is older than {@code maxAge}. The segment being written is never deleted. Deleting oldest first keeps
- * the remaining segments contiguous in sequence.
+ * The sealed (no longer written) segments of an archive, oldest first, and the rule that
+ * deletes them: keep at most {@code maxSegments} segments including the one being
+ * written, and none whose last write is older than {@code maxAge}. The segment being
+ * written is never deleted. Deleting oldest first keeps the remaining segments contiguous
+ * in sequence.
  */
 final class SegmentRetention {
 
@@ -19,12 +20,14 @@ final class SegmentRetention {
     }
 
     private final int maxSegments;
+
     private final long maxAgeMillis;
+
     private final Deque<Sealed> sealed = new ArrayDeque<>();
 
     /**
      * @param maxSegments 0 for no count limit
-     * @param maxAge      null for no age limit
+     * @param maxAge null for no age limit
      */
     SegmentRetention(int maxSegments, Duration maxAge) {
         this.maxSegments = maxSegments;
@@ -50,8 +53,9 @@ final class SegmentRetention {
     }
 
     /**
-     * Deletes what the rule says must go. A segment that cannot be deleted is dropped from the list (it is
-     * not retried before the writer is reopened) and reported to the listener.
+     * Deletes what the rule says must go. A segment that cannot be deleted is dropped
+     * from the list (it is not retried before the writer is reopened) and reported to the
+     * listener.
      */
     void apply(long nowMillis, ArchiveListener listener, java.util.function.Consumer<ArchiveException> failures) {
         while (due(nowMillis)) {
@@ -59,7 +63,8 @@ final class SegmentRetention {
             try {
                 Files.deleteIfExists(oldest.path());
                 listener.onSegmentDeleted(oldest.path());
-            } catch (IOException e) {
+            }
+            catch (IOException e) {
                 failures.accept(new ArchiveException(oldest.path(),
                         "retention cannot delete segment " + oldest.path() + ": " + e, e));
             }
@@ -69,4 +74,5 @@ final class SegmentRetention {
     private boolean expired(Sealed segment, long nowMillis) {
         return maxAgeMillis != Long.MAX_VALUE && nowMillis - segment.lastWriteMillis() >= maxAgeMillis;
     }
+
 }

@@ -13,15 +13,18 @@ import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 
 /**
- * A cursor over the valid records of one segment's bytes, shared by {@link ArchiveReader} and the
- * writer's recovery. It checks every frame (length in bounds, CRC-32C, sequence above the previous
- * one) and reports everything else to a problem sink, so a damaged byte is never handed out as data.
+ * A cursor over the valid records of one segment's bytes, shared by {@link ArchiveReader}
+ * and the writer's recovery. It checks every frame (length in bounds, CRC-32C, sequence
+ * above the previous one) and reports everything else to a problem sink, so a damaged
+ * byte is never handed out as data.
  *
- * <p>After an invalid frame it looks for the next offset where a whole valid frame starts (with a
- * sequence above the last one and within what the segment could hold). If it finds
- * one, the bytes in between are a {@link ArchiveProblem.Kind#CORRUPT_RECORDS corrupt region}; if it does
- * not, they are the segment's tail: a {@link ArchiveProblem.Kind#TORN_TAIL torn tail} in the last
- * segment (what a crash leaves), a {@link ArchiveProblem.Kind#CORRUPT_TAIL corrupt tail} elsewhere.
+ * <p>
+ * After an invalid frame it looks for the next offset where a whole valid frame starts
+ * (with a sequence above the last one and within what the segment could hold). If it
+ * finds one, the bytes in between are a {@link ArchiveProblem.Kind#CORRUPT_RECORDS
+ * corrupt region}; if it does not, they are the segment's tail: a
+ * {@link ArchiveProblem.Kind#TORN_TAIL torn tail} in the last segment (what a crash
+ * leaves), a {@link ArchiveProblem.Kind#CORRUPT_TAIL corrupt tail} elsewhere.
  */
 final class SegmentScanner {
 
@@ -29,36 +32,48 @@ final class SegmentScanner {
     static final long NO_SEQUENCE = Long.MIN_VALUE;
 
     private final Path segment;
+
     private final ByteBuffer content;
+
     private final boolean lastSegment;
+
     private final Consumer<ArchiveProblem> problems;
+
     private final CRC32C crc = new CRC32C();
+
     private final ByteBuffer crcView;
 
     private int position;
+
     private long lastSequence;
+
     private int frameOffset = -1;
+
     private int payloadLength;
+
     private long sequence;
+
     private ArchiveProblem tornTail;
+
     private int validEnd;
 
     /**
-     * Highest sequence a frame found by searching past damage may have: every record takes at least
-     * {@value SegmentFormat#FRAME_HEADER_LENGTH} bytes, so a segment cannot hold more records than that
-     * allows. This keeps the search from computing checksums for most chance byte patterns.
+     * Highest sequence a frame found by searching past damage may have: every record
+     * takes at least {@value SegmentFormat#FRAME_HEADER_LENGTH} bytes, so a segment
+     * cannot hold more records than that allows. This keeps the search from computing
+     * checksums for most chance byte patterns.
      */
     private final long sequenceCeiling;
 
     /**
-     * @param content             the whole segment, little-endian, absolute indexes from 0
-     * @param lastSequence        sequence of the last record accepted before this segment, or
-     *                            {@link #NO_SEQUENCE} when none
-     * @param headerFirstSequence first sequence from the segment's header when the header is valid, else
-     *                            {@link #NO_SEQUENCE}
+     * @param content the whole segment, little-endian, absolute indexes from 0
+     * @param lastSequence sequence of the last record accepted before this segment, or
+     * {@link #NO_SEQUENCE} when none
+     * @param headerFirstSequence first sequence from the segment's header when the header
+     * is valid, else {@link #NO_SEQUENCE}
      */
-    SegmentScanner(Path segment, ByteBuffer content, boolean lastSegment, long lastSequence,
-                   long headerFirstSequence, Consumer<ArchiveProblem> problems) {
+    SegmentScanner(Path segment, ByteBuffer content, boolean lastSegment, long lastSequence, long headerFirstSequence,
+            Consumer<ArchiveProblem> problems) {
         this.segment = segment;
         this.content = content;
         this.lastSegment = lastSegment;
@@ -69,8 +84,8 @@ final class SegmentScanner {
             before = before == NO_SEQUENCE ? headerFirstSequence - 1 : Math.max(before, headerFirstSequence - 1);
         }
         long mostRecords = content.limit() / FRAME_HEADER_LENGTH + 1;
-        this.sequenceCeiling = before == NO_SEQUENCE || before > Long.MAX_VALUE - mostRecords
-                ? Long.MAX_VALUE : before + mostRecords;
+        this.sequenceCeiling = before == NO_SEQUENCE || before > Long.MAX_VALUE - mostRecords ? Long.MAX_VALUE
+                : before + mostRecords;
         this.crcView = content.duplicate();
         this.position = Math.min(HEADER_LENGTH, content.limit());
         this.validEnd = position;
@@ -88,15 +103,13 @@ final class SegmentScanner {
                 validEnd = position;
                 if (lastSequence != NO_SEQUENCE && frameSequence <= lastSequence) {
                     problems.accept(new ArchiveProblem(ArchiveProblem.Kind.OUT_OF_ORDER, segment, offset,
-                            FRAME_HEADER_LENGTH + (long) length,
-                            "record sequence " + frameSequence + " is not above the previous " + lastSequence
-                                    + "; skipped"));
+                            FRAME_HEADER_LENGTH + (long) length, "record sequence " + frameSequence
+                                    + " is not above the previous " + lastSequence + "; skipped"));
                     continue;
                 }
                 if (lastSequence != NO_SEQUENCE && frameSequence > lastSequence + 1) {
                     problems.accept(new ArchiveProblem(ArchiveProblem.Kind.MISSING_RECORDS, segment, offset, 0,
-                            frameSequence == lastSequence + 2
-                                    ? "record " + (lastSequence + 1) + " is missing"
+                            frameSequence == lastSequence + 2 ? "record " + (lastSequence + 1) + " is missing"
                                     : "records " + (lastSequence + 1) + ".." + (frameSequence - 1) + " are missing"));
                 }
                 lastSequence = frameSequence;
@@ -109,12 +122,14 @@ final class SegmentScanner {
             String why = whyInvalid(bad);
             int next = nextValidFrame(bad + 1);
             if (next < 0) {
-                ArchiveProblem.Kind kind = lastSegment ? ArchiveProblem.Kind.TORN_TAIL : ArchiveProblem.Kind.CORRUPT_TAIL;
+                ArchiveProblem.Kind kind = lastSegment ? ArchiveProblem.Kind.TORN_TAIL
+                        : ArchiveProblem.Kind.CORRUPT_TAIL;
                 ArchiveProblem tail = new ArchiveProblem(kind, segment, bad, end - bad,
                         why + "; no whole valid record follows, cut after the last valid record");
                 if (lastSegment) {
                     tornTail = tail;
-                } else {
+                }
+                else {
                     problems.accept(tail);
                 }
                 position = end;
@@ -144,17 +159,25 @@ final class SegmentScanner {
         return payloadLength;
     }
 
-    /** Sequence of the last record accepted so far, or the value passed in when none was. */
+    /**
+     * Sequence of the last record accepted so far, or the value passed in when none was.
+     */
     long lastSequence() {
         return lastSequence;
     }
 
-    /** The torn tail of the last segment, once {@link #advance()} has returned false; otherwise null. */
+    /**
+     * The torn tail of the last segment, once {@link #advance()} has returned false;
+     * otherwise null.
+     */
     ArchiveProblem tornTail() {
         return tornTail;
     }
 
-    /** Offset just after the last whole valid frame seen so far (the header's end when none). */
+    /**
+     * Offset just after the last whole valid frame seen so far (the header's end when
+     * none).
+     */
     int validEnd() {
         return validEnd;
     }
@@ -181,14 +204,17 @@ final class SegmentScanner {
             return "negative record length " + length;
         }
         if (length > remaining - FRAME_HEADER_LENGTH) {
-            return "record length " + length + " runs past the end of the segment ("
-                    + (remaining - FRAME_HEADER_LENGTH) + " payload bytes present)";
+            return "record length " + length + " runs past the end of the segment (" + (remaining - FRAME_HEADER_LENGTH)
+                    + " payload bytes present)";
         }
         return String.format("record checksum mismatch (stored 0x%08X, computed 0x%08X)",
                 content.getInt(offset + FRAME_CRC_OFFSET), checksum(offset, length));
     }
 
-    /** The next offset from {@code from} where a whole valid frame with a plausible sequence starts, or -1. */
+    /**
+     * The next offset from {@code from} where a whole valid frame with a plausible
+     * sequence starts, or -1.
+     */
     private int nextValidFrame(int from) {
         for (int candidate = from; candidate <= content.limit() - FRAME_HEADER_LENGTH; candidate++) {
             long candidateSequence = content.getLong(candidate + FRAME_SEQUENCE_OFFSET);
@@ -208,4 +234,5 @@ final class SegmentScanner {
         crc.update(crcView);
         return (int) crc.getValue();
     }
+
 }

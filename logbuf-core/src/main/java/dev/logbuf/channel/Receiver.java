@@ -5,12 +5,14 @@ import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The receiving side of a {@link RingChannel}: one per channel, for one thread
- * at a time. Each record comes as a {@link ReadClaim} that must be closed before
- * the next one is received.
+ * The receiving side of a {@link RingChannel}: one per channel, for one thread at a time.
+ * Each record comes as a {@link ReadClaim} that must be closed before the next one is
+ * received.
  */
 public final class Receiver implements AutoCloseable {
+
     private static final int SPINS = 128;
+
     private static final int YIELDS = 64;
 
     private final RingChannel channel;
@@ -21,9 +23,8 @@ public final class Receiver implements AutoCloseable {
 
     /**
      * The next record, waiting as long as needed.
-     *
      * @throws ChannelClosedException when every sender is closed and every record
-     *         committed before that has been received, or this receiver is closed
+     * committed before that has been received, or this receiver is closed
      * @throws IllegalStateException while the previous ReadClaim is open
      */
     public ReadClaim recv() {
@@ -32,7 +33,6 @@ public final class Receiver implements AutoCloseable {
 
     /**
      * The next record, waiting at most {@code timeout}.
-     *
      * @return the record, or {@code null} on timeout
      * @throws ChannelClosedException as for {@link #recv()}
      * @throws IllegalArgumentException if {@code timeout} is negative
@@ -43,7 +43,6 @@ public final class Receiver implements AutoCloseable {
 
     /**
      * The next record if one is ready, else {@code null} at once.
-     *
      * @throws ChannelClosedException as for {@link #recv()}
      */
     public ReadClaim tryRecv() {
@@ -77,18 +76,21 @@ public final class Receiver implements AutoCloseable {
             if (record != null) {
                 return record;
             }
-            long remaining = timeoutNanos == Long.MAX_VALUE
-                    ? Long.MAX_VALUE : timeoutNanos - (System.nanoTime() - start);
+            long remaining = timeoutNanos == Long.MAX_VALUE ? Long.MAX_VALUE
+                    : timeoutNanos - (System.nanoTime() - start);
             if (remaining <= 0) {
                 return null;
             }
             if (idle < SPINS) {
                 Thread.onSpinWait();
-            } else if (idle < SPINS + YIELDS) {
+            }
+            else if (idle < SPINS + YIELDS) {
                 Thread.yield();
-            } else {
+            }
+            else {
                 // Register, re-check, park: a commit, abort or sender close after the
-                // registration unparks us (PublishSignal), one before it is seen by the re-check.
+                // registration unparks us (PublishSignal), one before it is seen by the
+                // re-check.
                 channel.receiverSignal.prepareToPark();
                 try {
                     record = tryRecv();
@@ -97,17 +99,22 @@ public final class Receiver implements AutoCloseable {
                     }
                     if (remaining == Long.MAX_VALUE) {
                         LockSupport.park(this);
-                    } else {
+                    }
+                    else {
                         LockSupport.parkNanos(this, remaining);
                     }
-                } finally {
+                }
+                finally {
                     channel.receiverSignal.parked();
                 }
             }
         }
     }
 
-    /** Closes the receiver: further sends fail with {@link ChannelClosedException}. Idempotent. */
+    /**
+     * Closes the receiver: further sends fail with {@link ChannelClosedException}.
+     * Idempotent.
+     */
     @Override
     public void close() {
         channel.receiverClosed = true;
@@ -117,4 +124,5 @@ public final class Receiver implements AutoCloseable {
     public boolean isClosed() {
         return channel.receiverClosed;
     }
+
 }

@@ -9,9 +9,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A blocking channel over a logbuf ring, with disconnect detection: senders
- * wait while the ring is full, the receiver waits while it is empty, and each
- * side learns when the other is gone.
+ * A blocking channel over a logbuf ring, with disconnect detection: senders wait while
+ * the ring is full, the receiver waits while it is empty, and each side learns when the
+ * other is gone.
  *
  * <pre>{@code
  * RingChannel channel = RingChannel.mpsc(64 * 1024);
@@ -21,32 +21,45 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * Receiver receiver = channel.receiver();
  * try (ReadClaim record = receiver.recv()) { ... }   // ChannelClosedException once all
- * }</pre>                                            // senders closed and all records read
+ * }</pre> // senders closed and all records read
  *
- * <p>Lifecycle: the receiver waits (it does not report closed) while no sender
- * was ever created; it reports closed only when every sender handle is closed
- * <em>and</em> every record committed before that has been received, including
- * records whose claims were taken before their sender closed and resolved
- * after. {@link #sender()} after every handle was closed, and any send after the
- * receiver closed, throw {@link ChannelClosedException}.
+ * <p>
+ * Lifecycle: the receiver waits (it does not report closed) while no sender was ever
+ * created; it reports closed only when every sender handle is closed <em>and</em> every
+ * record committed before that has been received, including records whose claims were
+ * taken before their sender closed and resolved after. {@link #sender()} after every
+ * handle was closed, and any send after the receiver closed, throw
+ * {@link ChannelClosedException}.
  *
- * <p>Waiting: the receiver spins, yields, then parks until a commit, an abort
- * or a sender's close wakes it (no polling interval). A sender waiting for room
- * spins, yields, then parks in growing steps of at most 1 ms, re-checking for
- * room and for a closed receiver after each.
+ * <p>
+ * Waiting: the receiver spins, yields, then parks until a commit, an abort or a sender's
+ * close wakes it (no polling interval). A sender waiting for room spins, yields, then
+ * parks in growing steps of at most 1 ms, re-checking for room and for a closed receiver
+ * after each.
  */
 public final class RingChannel {
+
     /** Value of {@link #senders} once every handle has been closed. */
     static final int ALL_CLOSED = -1;
 
     final RingBuffer ring;
+
     final Producer producer;
+
     final Consumer consumer;
+
     final PublishSignal receiverSignal;
-    /** 0: no sender yet; n > 0: n open handles; ALL_CLOSED: every handle closed (terminal). */
+
+    /**
+     * 0: no sender yet; n > 0: n open handles; ALL_CLOSED: every handle closed
+     * (terminal).
+     */
     final AtomicInteger senders = new AtomicInteger();
+
     private final AtomicBoolean receiverTaken = new AtomicBoolean();
+
     private final AtomicBoolean spscSenderTaken = new AtomicBoolean();
+
     volatile boolean receiverClosed;
 
     private RingChannel(RingBuffer.Type type, int capacity) {
@@ -58,7 +71,6 @@ public final class RingChannel {
 
     /**
      * A channel with one sender over an SPSC ring of at least {@code capacity} bytes.
-     *
      * @throws IllegalArgumentException if {@code capacity} is below 16 or above 1 GiB
      */
     public static RingChannel spsc(int capacity) {
@@ -66,8 +78,8 @@ public final class RingChannel {
     }
 
     /**
-     * A channel with any number of senders over an MPSC ring of at least {@code capacity} bytes.
-     *
+     * A channel with any number of senders over an MPSC ring of at least {@code capacity}
+     * bytes.
      * @throws IllegalArgumentException if {@code capacity} is below 16 or above 1 GiB
      */
     public static RingChannel mpsc(int capacity) {
@@ -75,11 +87,12 @@ public final class RingChannel {
     }
 
     /**
-     * A sender handle. SPSC: once. MPSC: a new, thread-safe handle per call; the
-     * receiver sees the channel closed once every handle is closed.
-     *
-     * @throws ChannelClosedException if every handle was already closed, or the receiver is closed
-     * @throws IllegalStateException on a second call for an SPSC channel whose sender is still open
+     * A sender handle. SPSC: once. MPSC: a new, thread-safe handle per call; the receiver
+     * sees the channel closed once every handle is closed.
+     * @throws ChannelClosedException if every handle was already closed, or the receiver
+     * is closed
+     * @throws IllegalStateException on a second call for an SPSC channel whose sender is
+     * still open
      */
     public Sender sender() {
         if (receiverClosed) {
@@ -96,7 +109,8 @@ public final class RingChannel {
             if (open == ALL_CLOSED) {
                 throw new ChannelClosedException("every sender of this channel was closed");
             }
-            // Volatile CAS: pairs with Sender.close()'s CAS and the receiver's read of senders.
+            // Volatile CAS: pairs with Sender.close()'s CAS and the receiver's read of
+            // senders.
             if (senders.compareAndSet(open, open + 1)) {
                 return new Sender(this);
             }
@@ -105,7 +119,6 @@ public final class RingChannel {
 
     /**
      * The receiver.
-     *
      * @throws IllegalStateException on a second call
      */
     public Receiver receiver() {
@@ -138,4 +151,5 @@ public final class RingChannel {
         }
         receiverSignal.signal();
     }
+
 }

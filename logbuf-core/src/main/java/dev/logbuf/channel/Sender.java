@@ -9,19 +9,24 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The sending side of a {@link RingChannel}. The claims it returns are ordinary
- * {@link WriteClaim}s: fill them, then commit or abort (try-with-resources aborts
- * on exception). A claim taken before its sender closed may still be committed
- * or aborted afterwards, and the receiver waits for it.
+ * {@link WriteClaim}s: fill them, then commit or abort (try-with-resources aborts on
+ * exception). A claim taken before its sender closed may still be committed or aborted
+ * afterwards, and the receiver waits for it.
  *
- * <p>An SPSC channel's sender is for one thread at a time; an MPSC channel's
- * senders are thread-safe.
+ * <p>
+ * An SPSC channel's sender is for one thread at a time; an MPSC channel's senders are
+ * thread-safe.
  */
 public final class Sender implements AutoCloseable {
+
     private static final int SPINS = 64;
+
     private static final int YIELDS = 64;
+
     private static final long MAX_PARK_NANOS = 1_000_000L;
 
     private final RingChannel channel;
+
     private final AtomicBoolean closed = new AtomicBoolean();
 
     Sender(RingChannel channel) {
@@ -30,9 +35,9 @@ public final class Sender implements AutoCloseable {
 
     /**
      * A claim of {@code length} bytes, waiting as long as the ring is full.
-     *
      * @throws ChannelClosedException once this handle or the receiver is closed
-     * @throws IllegalArgumentException if {@code length} is outside {@code 1..maxRecordLength()}
+     * @throws IllegalArgumentException if {@code length} is outside
+     * {@code 1..maxRecordLength()}
      */
     public WriteClaim send(int length) {
         return send(length, Long.MAX_VALUE);
@@ -40,10 +45,10 @@ public final class Sender implements AutoCloseable {
 
     /**
      * A claim of {@code length} bytes, waiting at most {@code timeout} for room.
-     *
      * @return the claim, or {@code null} on timeout
      * @throws ChannelClosedException once this handle or the receiver is closed
-     * @throws IllegalArgumentException if {@code length} is out of range or {@code timeout} is negative
+     * @throws IllegalArgumentException if {@code length} is out of range or
+     * {@code timeout} is negative
      */
     public WriteClaim send(int length, Duration timeout) {
         return send(length, timeoutNanos(timeout));
@@ -51,7 +56,6 @@ public final class Sender implements AutoCloseable {
 
     /**
      * A claim of {@code length} bytes, or {@code null} at once when the ring is full.
-     *
      * @throws ChannelClosedException once this handle or the receiver is closed
      */
     public WriteClaim trySend(int length) {
@@ -80,23 +84,28 @@ public final class Sender implements AutoCloseable {
             if (claim != null) {
                 return claim;
             }
-            long remaining = timeoutNanos == Long.MAX_VALUE
-                    ? Long.MAX_VALUE : timeoutNanos - (System.nanoTime() - start);
+            long remaining = timeoutNanos == Long.MAX_VALUE ? Long.MAX_VALUE
+                    : timeoutNanos - (System.nanoTime() - start);
             if (remaining <= 0) {
                 return null;
             }
             if (idle < SPINS) {
                 Thread.onSpinWait();
-            } else if (idle < SPINS + YIELDS) {
+            }
+            else if (idle < SPINS + YIELDS) {
                 Thread.yield();
-            } else {
+            }
+            else {
                 LockSupport.parkNanos(this, Math.min(parkNanos, remaining));
                 parkNanos = Math.min(parkNanos * 2, MAX_PARK_NANOS);
             }
         }
     }
 
-    /** Closes this handle; the receiver sees the channel closed once every handle is. Idempotent. */
+    /**
+     * Closes this handle; the receiver sees the channel closed once every handle is.
+     * Idempotent.
+     */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
@@ -126,8 +135,10 @@ public final class Sender implements AutoCloseable {
         }
         try {
             return timeout.toNanos();
-        } catch (ArithmeticException tooLong) {
+        }
+        catch (ArithmeticException tooLong) {
             return Long.MAX_VALUE;
         }
     }
+
 }

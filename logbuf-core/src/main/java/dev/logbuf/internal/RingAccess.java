@@ -3,15 +3,21 @@ package dev.logbuf.internal;
 import dev.logbuf.RingBuffer;
 
 /**
- * Not API: may change without notice. Lets {@code dev.logbuf.channel} create
- * rings whose commits wake a parked receiver, without making that a public
- * factory of {@link RingBuffer}.
+ * Not API: may change without notice. Lets {@code dev.logbuf.channel} create rings whose
+ * commits wake a parked receiver, without making that a public factory of
+ * {@link RingBuffer}.
  */
 public final class RingAccess {
-    /** Creates a ring of the given type and capacity whose publications signal {@code signal}. */
+
+    /**
+     * Creates a ring of the given type and capacity whose publications signal
+     * {@code signal}.
+     */
     @FunctionalInterface
     public interface Factory {
+
         RingBuffer create(RingBuffer.Type type, int capacityBytes, PublishSignal signal);
+
     }
 
     private static volatile Factory factory;
@@ -32,11 +38,13 @@ public final class RingAccess {
         if (f == null) {
             try {
                 Class.forName(RingBuffer.class.getName(), true, RingBuffer.class.getClassLoader());
-            } catch (ClassNotFoundException e) {
+            }
+            catch (ClassNotFoundException e) {
                 throw new IllegalStateException(e);
             }
             f = factory;
         }
         return f.create(type, capacityBytes, signal);
     }
+
 }

@@ -25,44 +25,43 @@ class ArchiveBadInputTest {
     Path dir;
 
     @ParameterizedTest
-    @ValueSource(longs = {-1, 0, 48, (1L << 30) + 1})
+    @ValueSource(longs = { -1, 0, 48, (1L << 30) + 1 })
     void aSegmentSizeOutsideItsRangeIsRejectedNamingTheValue(long size) {
         assertThatThrownBy(() -> ArchiveWriter.builder(dir).segmentSize(size))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("segment size " + size);
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("segment size " + size);
     }
 
     @Test
     void badRetentionFlushAndBufferSettingsAreRejectedNamingTheValue() {
         ArchiveWriterBuilder builder = ArchiveWriter.builder(dir);
-        assertThatThrownBy(() -> builder.maxSegments(-1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-1");
-        assertThatThrownBy(() -> builder.maxAge(Duration.ZERO))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT0S");
-        assertThatThrownBy(() -> builder.maxAge(Duration.ofSeconds(-5)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT-5S");
-        assertThatThrownBy(() -> builder.flushInterval(Duration.ZERO))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("flush interval PT0S");
-        assertThatThrownBy(() -> builder.writeBufferSize(100))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("write buffer size 100");
+        assertThatThrownBy(() -> builder.maxSegments(-1)).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("-1");
+        assertThatThrownBy(() -> builder.maxAge(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("PT0S");
+        assertThatThrownBy(() -> builder.maxAge(Duration.ofSeconds(-5))).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("PT-5S");
+        assertThatThrownBy(() -> builder.flushInterval(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("flush interval PT0S");
+        assertThatThrownBy(() -> builder.writeBufferSize(100)).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("write buffer size 100");
     }
 
     @Test
     void aNegativeRecordLengthIsRejectedNamingTheValue() {
         try (ArchiveWriter writer = ArchiveWriter.open(dir)) {
             assertThatThrownBy(() -> writer.onRecord(ByteBuffer.allocate(8), 0, -3))
-                    .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("record length -3");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("record length -3");
         }
     }
 
     @Test
     void aMissingDirectoryIsCreatedByTheWriterButRejectedByTheReaderAndTheTool() {
         Path missing = dir.resolve("not-there");
-        assertThatThrownBy(() -> ArchiveReader.open(missing))
-                .isInstanceOf(ArchiveException.class)
-                .hasMessageContaining(missing.toString())
-                .hasMessageContaining("does not exist");
+        assertThatThrownBy(() -> ArchiveReader.open(missing)).isInstanceOf(ArchiveException.class)
+            .hasMessageContaining(missing.toString())
+            .hasMessageContaining("does not exist");
         ToolRun run = ToolRun.of("verify", missing.toString());
         assertThat(run.status()).isEqualTo(2);
         assertThat(run.err()).contains(missing.toString(), "does not exist");
@@ -77,14 +76,12 @@ class ArchiveBadInputTest {
     @Test
     void aDirectoryPathThatIsAFileIsRejectedNamingIt() throws IOException {
         Path file = Files.writeString(dir.resolve("plain.txt"), "hello");
-        assertThatThrownBy(() -> ArchiveWriter.open(file))
-                .isInstanceOf(ArchiveException.class)
-                .hasMessageContaining(file.toString())
-                .hasMessageContaining("not a directory");
+        assertThatThrownBy(() -> ArchiveWriter.open(file)).isInstanceOf(ArchiveException.class)
+            .hasMessageContaining(file.toString())
+            .hasMessageContaining("not a directory");
         Path below = file.resolve("archive");
-        assertThatThrownBy(() -> ArchiveWriter.open(below))
-                .isInstanceOf(ArchiveException.class)
-                .hasMessageContaining(below.toString());
+        assertThatThrownBy(() -> ArchiveWriter.open(below)).isInstanceOf(ArchiveException.class)
+            .hasMessageContaining(below.toString());
     }
 
     @Test
@@ -92,25 +89,25 @@ class ArchiveBadInputTest {
         Path readOnly = Files.createDirectory(dir.resolve("read-only"));
         try {
             Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("r-xr-xr-x"));
-        } catch (UnsupportedOperationException e) {
+        }
+        catch (UnsupportedOperationException e) {
             assumeFalse(true, "no POSIX permissions here");
         }
         assumeFalse(Files.isWritable(readOnly), "running as a user who may write anywhere (root)");
-        assertThatThrownBy(() -> ArchiveWriter.open(readOnly))
-                .isInstanceOf(ArchiveException.class)
-                .hasMessageContaining(readOnly.toString())
-                .hasMessageContaining("not writable");
+        assertThatThrownBy(() -> ArchiveWriter.open(readOnly)).isInstanceOf(ArchiveException.class)
+            .hasMessageContaining(readOnly.toString())
+            .hasMessageContaining("not writable");
     }
 
     @Test
     void aFileWithASegmentNameThatIsNotASegmentStopsTheWriterNamingIt() throws IOException {
         Path impostor = Files.writeString(dir.resolve("00000000000000000000.seg"),
                 "this is a text file, not an archive segment", StandardCharsets.UTF_8);
-        assertThatThrownBy(() -> ArchiveWriter.open(dir))
-                .isInstanceOf(ArchiveFormatException.class)
-                .hasMessageContaining(impostor.toString())
-                .hasMessageContaining("not a logbuf archive segment");
-        assertThat(Files.readString(impostor)).startsWith("this is a text file"); // left untouched
+        assertThatThrownBy(() -> ArchiveWriter.open(dir)).isInstanceOf(ArchiveFormatException.class)
+            .hasMessageContaining(impostor.toString())
+            .hasMessageContaining("not a logbuf archive segment");
+        assertThat(Files.readString(impostor)).startsWith("this is a text file"); // left
+                                                                                  // untouched
     }
 
     @Test
@@ -123,19 +120,17 @@ class ArchiveBadInputTest {
         bytes[9] ^= 1; // first sequence
         Files.write(segment, bytes);
 
-        assertThatThrownBy(() -> ArchiveWriter.open(dir))
-                .isInstanceOf(ArchiveFormatException.class)
-                .hasMessageContaining(segment.toString())
-                .hasMessageContaining("header checksum mismatch");
+        assertThatThrownBy(() -> ArchiveWriter.open(dir)).isInstanceOf(ArchiveFormatException.class)
+            .hasMessageContaining(segment.toString())
+            .hasMessageContaining("header checksum mismatch");
     }
 
     @Test
     void readingAFileThatIsNotASegmentIsRejectedNamingIt() throws IOException {
         Path notes = Files.writeString(dir.resolve("notes.txt"), "not a segment");
-        assertThatThrownBy(() -> ArchiveReader.open(notes))
-                .isInstanceOf(ArchiveFormatException.class)
-                .hasMessageContaining(notes.toString())
-                .hasMessageContaining("LBAR");
+        assertThatThrownBy(() -> ArchiveReader.open(notes)).isInstanceOf(ArchiveFormatException.class)
+            .hasMessageContaining(notes.toString())
+            .hasMessageContaining("LBAR");
         ToolRun run = ToolRun.of("cat", notes.toString());
         assertThat(run.status()).isEqualTo(2);
         assertThat(run.err()).contains(notes.toString());
@@ -144,10 +139,9 @@ class ArchiveBadInputTest {
     @Test
     void aSecondWriterOnTheSameDirectoryIsRefusedWhileTheFirstIsOpen() {
         try (ArchiveWriter first = ArchiveWriter.open(dir)) {
-            assertThatThrownBy(() -> ArchiveWriter.open(dir))
-                    .isInstanceOf(ArchiveException.class)
-                    .hasMessageContaining(dir.toString())
-                    .hasMessageContaining("already being written");
+            assertThatThrownBy(() -> ArchiveWriter.open(dir)).isInstanceOf(ArchiveException.class)
+                .hasMessageContaining(dir.toString())
+                .hasMessageContaining("already being written");
             append(first, payload(0));
         }
         try (ArchiveWriter second = ArchiveWriter.open(dir)) {
@@ -168,4 +162,5 @@ class ArchiveBadInputTest {
         assertThat(contents.sequences()).containsExactly(0L, 1L, 2L);
         assertThat(contents.problems()).isEmpty();
     }
+
 }

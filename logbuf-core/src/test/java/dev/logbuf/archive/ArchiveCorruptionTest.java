@@ -26,12 +26,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * One flipped bit anywhere in any segment: {@code verify} must fail and name the segment and an offset
- * range covering the bit, and the reader must return every other record and never the damaged one.
+ * One flipped bit anywhere in any segment: {@code verify} must fail and name the segment
+ * and an offset range covering the bit, and the reader must return every other record and
+ * never the damaged one.
  */
 class ArchiveCorruptionTest {
 
     private static final int RECORDS = 200;
+
     private static final int FLIPS = 600;
 
     @TempDir
@@ -65,16 +67,18 @@ class ArchiveCorruptionTest {
             flip(segment, bytes, position, bit);
             try {
                 Frame damaged = frames.stream()
-                        .filter(f -> f.segment().equals(segment) && f.start() <= position && position < f.end())
-                        .findFirst().orElse(null);
+                    .filter(f -> f.segment().equals(segment) && f.start() <= position && position < f.end())
+                    .findFirst()
+                    .orElse(null);
                 if (damaged == null) {
                     headerFlips++;
                 }
                 String where = "bit " + bit + " of byte " + position + " in " + segment.getFileName();
 
                 ByteArrayOutputStream err = new ByteArrayOutputStream();
-                int status = ArchiveTool.run(new String[] {"verify", dir.toString()}, new PrintStream(
-                        new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
+                int status = ArchiveTool.run(new String[] { "verify", dir.toString() },
+                        new PrintStream(new ByteArrayOutputStream()),
+                        new PrintStream(err, true, StandardCharsets.UTF_8));
                 assertThat(status).as(where).isEqualTo(1);
                 assertThat(err.toString(StandardCharsets.UTF_8)).as(where).contains(segment.toString());
 
@@ -94,7 +98,8 @@ class ArchiveCorruptionTest {
                     expected.remove((int) damaged.sequence());
                 }
                 assertThat(contents.records()).as(where).containsExactlyElementsOf(expected);
-            } finally {
+            }
+            finally {
                 flip(segment, bytes, position, bit);
             }
         }
@@ -115,7 +120,7 @@ class ArchiveCorruptionTest {
         Contents contents = readAll(dir);
         assertThat(contents.tornTail()).isNull();
         assertThat(contents.problems()).extracting(ArchiveProblem::kind)
-                .containsExactly(ArchiveProblem.Kind.CORRUPT_RECORDS, ArchiveProblem.Kind.MISSING_RECORDS);
+            .containsExactly(ArchiveProblem.Kind.CORRUPT_RECORDS, ArchiveProblem.Kind.MISSING_RECORDS);
         assertThat(contents.problems().get(0).offset()).isEqualTo(fifth.position());
         assertThat(contents.problems().get(0).message()).contains(segment.toString(), "offset " + fifth.position(),
                 "checksum mismatch");
@@ -164,13 +169,15 @@ class ArchiveCorruptionTest {
         Contents contents = readAll(dir);
         assertThat(contents.records()).containsExactlyElementsOf(expected(0, 100));
         assertThat(contents.problems()).extracting(ArchiveProblem::kind)
-                .contains(ArchiveProblem.Kind.CORRUPT_HEADER, ArchiveProblem.Kind.OUT_OF_ORDER);
+            .contains(ArchiveProblem.Kind.CORRUPT_HEADER, ArchiveProblem.Kind.OUT_OF_ORDER);
     }
 
     @Test
     void searchingPastDamageSkipsChanceFramesInPayloadsFullOfLengthLikeNumbers() throws IOException {
-        // every 4-byte-aligned offset of this 16 MiB payload reads as a plausible 60,000-byte frame length:
-        // a search that checksummed each candidate would read about 250 GB; the sequence bound rejects them
+        // every 4-byte-aligned offset of this 16 MiB payload reads as a plausible
+        // 60,000-byte frame length:
+        // a search that checksummed each candidate would read about 250 GB; the sequence
+        // bound rejects them
         ByteBuffer payload = ByteBuffer.allocate(16 << 20).order(ByteOrder.LITTLE_ENDIAN);
         while (payload.hasRemaining()) {
             payload.putInt(60_000);
@@ -188,7 +195,7 @@ class ArchiveCorruptionTest {
         Contents contents = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> readAll(dir));
 
         assertThat(contents.problems()).extracting(ArchiveProblem::kind)
-                .containsExactly(ArchiveProblem.Kind.CORRUPT_RECORDS, ArchiveProblem.Kind.MISSING_RECORDS);
+            .containsExactly(ArchiveProblem.Kind.CORRUPT_RECORDS, ArchiveProblem.Kind.MISSING_RECORDS);
         assertThat(contents.problems().get(0).offset()).isEqualTo(bigFrame);
         assertThat(contents.sequences()).containsExactly(0L, 2L);
     }
@@ -212,4 +219,5 @@ class ArchiveCorruptionTest {
             return files.count();
         }
     }
+
 }

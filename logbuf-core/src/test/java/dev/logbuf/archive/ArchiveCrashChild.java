@@ -7,10 +7,10 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 
 /**
- * The process {@link ArchiveCrashTest} kills: opens the archive in {@code args[0]} (recovering it), prints
- * {@code start <next sequence>}, then appends records as fast as it can in batches with
- * {@link FlushPolicy#BATCH} and prints {@code flushed <sequence>} after every batch, once the batch is on
- * the device. It never stops by itself.
+ * The process {@link ArchiveCrashTest} kills: opens the archive in {@code args[0]}
+ * (recovering it), prints {@code start <next sequence>}, then appends records as fast as
+ * it can in batches with {@link FlushPolicy#BATCH} and prints {@code flushed <sequence>}
+ * after every batch, once the batch is on the device. It never stops by itself.
  */
 public final class ArchiveCrashChild {
 
@@ -22,8 +22,10 @@ public final class ArchiveCrashChild {
 
     public static void main(String[] args) {
         PrintStream out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out)), false);
-        ArchiveWriter writer = ArchiveWriter.builder(Path.of(args[0])).segmentSize(SEGMENT_SIZE)
-                .flushPolicy(FlushPolicy.BATCH).open();
+        ArchiveWriter writer = ArchiveWriter.builder(Path.of(args[0]))
+            .segmentSize(SEGMENT_SIZE)
+            .flushPolicy(FlushPolicy.BATCH)
+            .open();
         long sequence = writer.nextSequence();
         out.println("start " + sequence + " cut " + writer.recoveredTornTail().map(ArchiveProblem::length).orElse(0L));
         out.flush();
@@ -36,4 +38,5 @@ public final class ArchiveCrashChild {
             out.flush();
         }
     }
+
 }

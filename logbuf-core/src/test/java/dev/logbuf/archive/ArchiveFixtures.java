@@ -11,7 +11,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Shared helpers for the archive tests: deterministic payloads, appending, reading everything back. */
+/**
+ * Shared helpers for the archive tests: deterministic payloads, appending, reading
+ * everything back.
+ */
 final class ArchiveFixtures {
 
     private ArchiveFixtures() {
@@ -42,7 +45,10 @@ final class ArchiveFixtures {
         }
     }
 
-    /** The payload of record {@code sequence}: 1..120 bytes, content derived from the sequence. */
+    /**
+     * The payload of record {@code sequence}: 1..120 bytes, content derived from the
+     * sequence.
+     */
     static byte[] payload(long sequence) {
         int length = 1 + (int) ((sequence * 37) % 120);
         byte[] bytes = new byte[length];
@@ -53,7 +59,10 @@ final class ArchiveFixtures {
         return bytes;
     }
 
-    /** Hands {@code payload} to the writer the way a ring does: a read-only little-endian view with an offset. */
+    /**
+     * Hands {@code payload} to the writer the way a ring does: a read-only little-endian
+     * view with an offset.
+     */
     static void append(ArchiveWriter writer, byte[] payload) {
         ByteBuffer ring = ByteBuffer.allocate(payload.length + 24).order(ByteOrder.LITTLE_ENDIAN);
         ring.put(8, payload);
@@ -62,7 +71,10 @@ final class ArchiveFixtures {
         writer.onRecord(view, 8, payload.length);
     }
 
-    /** Appends records {@code from..to-1} with {@link #payload}, ending a batch every {@code batch} records. */
+    /**
+     * Appends records {@code from..to-1} with {@link #payload}, ending a batch every
+     * {@code batch} records.
+     */
     static void appendRange(ArchiveWriter writer, long from, long to, int batch) {
         for (long sequence = from; sequence < to; sequence++) {
             append(writer, payload(sequence));
@@ -94,7 +106,10 @@ final class ArchiveFixtures {
         return ArchiveReader.listSegments(directory);
     }
 
-    /** Copies every regular file of {@code from} into the empty or missing directory {@code to}. */
+    /**
+     * Copies every regular file of {@code from} into the empty or missing directory
+     * {@code to}.
+     */
     static void copyDirectory(Path from, Path to) throws IOException {
         Files.createDirectories(to);
         try (Stream<Path> files = Files.list(from)) {
@@ -115,4 +130,5 @@ final class ArchiveFixtures {
         }
         Files.delete(directory);
     }
+
 }

@@ -62,8 +62,10 @@ class ArchiveRingDrainTest {
             });
             producers[p].start();
         }
-        try (ArchiveWriter archive = ArchiveWriter.builder(dir).segmentSize(8192)
-                .flushPolicy(FlushPolicy.NONE).open()) {
+        try (ArchiveWriter archive = ArchiveWriter.builder(dir)
+            .segmentSize(8192)
+            .flushPolicy(FlushPolicy.NONE)
+            .open()) {
             long archived = 0;
             while (archived < 2L * perProducer) {
                 archived += archive.drain(consumer, 64);
@@ -80,4 +82,5 @@ class ArchiveRingDrainTest {
         }
         assertThat(next).containsExactly(perProducer, perProducer);
     }
+
 }

@@ -21,7 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 class ArchiveRotationAndRetentionTest {
 
     private static final int HEADER = 32;
+
     private static final int FRAME = 16;
+
     private static final byte[] TEN_BYTES = "0123456789".getBytes();
 
     @TempDir
@@ -66,8 +68,8 @@ class ArchiveRotationAndRetentionTest {
             writer.endBatch();
         }
         List<Path> segments = segments(dir);
-        assertThat(names(dir)).containsExactly(
-                "00000000000000000000.seg", "00000000000000000001.seg", "00000000000000000002.seg");
+        assertThat(names(dir)).containsExactly("00000000000000000000.seg", "00000000000000000001.seg",
+                "00000000000000000002.seg");
         assertThat(Files.size(segments.get(1))).isEqualTo(HEADER + FRAME + 500);
         assertThat(readAll(dir).sequences()).containsExactly(0L, 1L, 2L);
     }
@@ -91,22 +93,24 @@ class ArchiveRotationAndRetentionTest {
 
     @Test
     void maxSegmentsKeepsExactlyTheNewestSegmentsAndTheirRecordsStayReadable() {
-        try (ArchiveWriter writer = ArchiveWriter.builder(dir).segmentSize(HEADER + 3 * (FRAME + 10))
-                .maxSegments(3).open()) {
+        try (ArchiveWriter writer = ArchiveWriter.builder(dir)
+            .segmentSize(HEADER + 3 * (FRAME + 10))
+            .maxSegments(3)
+            .open()) {
             for (int i = 0; i < 9; i++) {
                 append(writer, TEN_BYTES);
             }
             writer.endBatch();
             assertThat(writer.segmentCount()).isEqualTo(3);
-            assertThat(names(dir)).containsExactly(
-                    "00000000000000000000.seg", "00000000000000000003.seg", "00000000000000000006.seg");
+            assertThat(names(dir)).containsExactly("00000000000000000000.seg", "00000000000000000003.seg",
+                    "00000000000000000006.seg");
 
             append(writer, TEN_BYTES); // the fourth segment starts: the oldest goes
             writer.endBatch();
             assertThat(writer.segmentCount()).isEqualTo(3);
         }
-        assertThat(names(dir)).containsExactly(
-                "00000000000000000003.seg", "00000000000000000006.seg", "00000000000000000009.seg");
+        assertThat(names(dir)).containsExactly("00000000000000000003.seg", "00000000000000000006.seg",
+                "00000000000000000009.seg");
         Contents contents = readAll(dir);
         assertThat(contents.sequences()).containsExactly(3L, 4L, 5L, 6L, 7L, 8L, 9L);
         assertThat(contents.problems()).isEmpty();
@@ -139,8 +143,12 @@ class ArchiveRotationAndRetentionTest {
                 deleted.add(segment.getFileName());
             }
         };
-        try (ArchiveWriter writer = ArchiveWriter.builder(dir).segmentSize(HEADER + FRAME + 10)
-                .maxAge(Duration.ofMinutes(10)).clock(clock).listener(listener).open()) {
+        try (ArchiveWriter writer = ArchiveWriter.builder(dir)
+            .segmentSize(HEADER + FRAME + 10)
+            .maxAge(Duration.ofMinutes(10))
+            .clock(clock)
+            .listener(listener)
+            .open()) {
             append(writer, TEN_BYTES);
             append(writer, TEN_BYTES); // seals segment 0 at t0
             writer.endBatch();
@@ -161,8 +169,7 @@ class ArchiveRotationAndRetentionTest {
             assertThat(names(dir)).containsExactly("00000000000000000002.seg");
             assertThat(writer.segmentCount()).isEqualTo(1);
         }
-        assertThat(deleted).map(Path::toString)
-                .containsExactly("00000000000000000000.seg", "00000000000000000001.seg");
+        assertThat(deleted).map(Path::toString).containsExactly("00000000000000000000.seg", "00000000000000000001.seg");
         assertThat(readAll(dir).sequences()).containsExactly(2L);
     }
 
@@ -176,13 +183,20 @@ class ArchiveRotationAndRetentionTest {
         }
         MutableClock clock = new MutableClock(1_800_000_000_000L);
         List<Path> segments = segments(dir);
-        Files.setLastModifiedTime(segments.get(0), FileTime.fromMillis(clock.millis() - Duration.ofHours(3).toMillis()));
-        Files.setLastModifiedTime(segments.get(1), FileTime.fromMillis(clock.millis() - Duration.ofHours(2).toMillis()));
-        Files.setLastModifiedTime(segments.get(2), FileTime.fromMillis(clock.millis() - Duration.ofMinutes(30).toMillis()));
-        Files.setLastModifiedTime(segments.get(3), FileTime.fromMillis(clock.millis() - Duration.ofHours(5).toMillis()));
+        Files.setLastModifiedTime(segments.get(0),
+                FileTime.fromMillis(clock.millis() - Duration.ofHours(3).toMillis()));
+        Files.setLastModifiedTime(segments.get(1),
+                FileTime.fromMillis(clock.millis() - Duration.ofHours(2).toMillis()));
+        Files.setLastModifiedTime(segments.get(2),
+                FileTime.fromMillis(clock.millis() - Duration.ofMinutes(30).toMillis()));
+        Files.setLastModifiedTime(segments.get(3),
+                FileTime.fromMillis(clock.millis() - Duration.ofHours(5).toMillis()));
 
-        try (ArchiveWriter writer = ArchiveWriter.builder(dir).segmentSize(HEADER + FRAME + 10)
-                .maxAge(Duration.ofHours(1)).clock(clock).open()) {
+        try (ArchiveWriter writer = ArchiveWriter.builder(dir)
+            .segmentSize(HEADER + FRAME + 10)
+            .maxAge(Duration.ofHours(1))
+            .clock(clock)
+            .open()) {
             assertThat(writer.segmentCount()).isEqualTo(2);
         }
         // the last segment is the one being written: kept although its time is older
@@ -198,4 +212,5 @@ class ArchiveRotationAndRetentionTest {
         }
         assertThat(readAll(dir).records()).containsExactlyElementsOf(expected(0, 100));
     }
+
 }

@@ -48,7 +48,8 @@ class ArchiveRoundTripTest {
             large[i] = (byte) (i * 7);
         }
         try (ArchiveWriter writer = ArchiveWriter.builder(dir)
-                .writeBufferSize(ArchiveWriterBuilder.MIN_WRITE_BUFFER_SIZE).open()) {
+            .writeBufferSize(ArchiveWriterBuilder.MIN_WRITE_BUFFER_SIZE)
+            .open()) {
             append(writer, payload(0));
             append(writer, new byte[0]);
             append(writer, large);
@@ -56,8 +57,8 @@ class ArchiveRoundTripTest {
             writer.endBatch();
         }
 
-        assertThat(readAll(dir).records()).containsExactly(
-                new Read(0, payload(0)), new Read(1, new byte[0]), new Read(2, large), new Read(3, payload(3)));
+        assertThat(readAll(dir).records()).containsExactly(new Read(0, payload(0)), new Read(1, new byte[0]),
+                new Read(2, large), new Read(3, payload(3)));
     }
 
     @Test
@@ -122,8 +123,12 @@ class ArchiveRoundTripTest {
         try (ArchiveWriter writer = ArchiveWriter.builder(reference).clock(clock).segmentSize(2048).open()) {
             appendRange(writer, 0, 120, 9);
         }
-        try (ArchiveWriter writer = ArchiveWriter.builder(dir).clock(clock).segmentSize(2048)
-                .flushPolicy(policy).flushInterval(Duration.ofMillis(1)).open()) {
+        try (ArchiveWriter writer = ArchiveWriter.builder(dir)
+            .clock(clock)
+            .segmentSize(2048)
+            .flushPolicy(policy)
+            .flushInterval(Duration.ofMillis(1))
+            .open()) {
             appendRange(writer, 0, 120, 9);
         }
 
@@ -145,7 +150,10 @@ class ArchiveRoundTripTest {
                 flushed.add(flushedSequence);
             }
         };
-        try (ArchiveWriter writer = ArchiveWriter.builder(dir).flushPolicy(FlushPolicy.BATCH).listener(listener).open()) {
+        try (ArchiveWriter writer = ArchiveWriter.builder(dir)
+            .flushPolicy(FlushPolicy.BATCH)
+            .listener(listener)
+            .open()) {
             appendRange(writer, 0, 10, 5);
             writer.endBatch(); // nothing new: no force
 
@@ -173,15 +181,19 @@ class ArchiveRoundTripTest {
 
     @Test
     void intervalPolicyForcesOnlyOnceTheIntervalHasPassed() {
-        try (ArchiveWriter writer = ArchiveWriter.builder(dir).flushPolicy(FlushPolicy.INTERVAL)
-                .flushInterval(Duration.ofDays(1)).open()) {
+        try (ArchiveWriter writer = ArchiveWriter.builder(dir)
+            .flushPolicy(FlushPolicy.INTERVAL)
+            .flushInterval(Duration.ofDays(1))
+            .open()) {
             appendRange(writer, 0, 10, 5);
             assertThat(writer.flushedSequence()).isEqualTo(-1);
             writer.flush();
             assertThat(writer.flushedSequence()).isEqualTo(9);
         }
-        try (ArchiveWriter writer = ArchiveWriter.builder(dir).flushPolicy(FlushPolicy.INTERVAL)
-                .flushInterval(Duration.ofNanos(1)).open()) {
+        try (ArchiveWriter writer = ArchiveWriter.builder(dir)
+            .flushPolicy(FlushPolicy.INTERVAL)
+            .flushInterval(Duration.ofNanos(1))
+            .open()) {
             appendRange(writer, 10, 20, 5);
             assertThat(writer.flushedSequence()).isEqualTo(19);
         }
@@ -193,9 +205,9 @@ class ArchiveRoundTripTest {
         writer.close();
         writer.close();
 
-        assertThatThrownBy(() -> append(writer, payload(0)))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining(dir.toString());
+        assertThatThrownBy(() -> append(writer, payload(0))).isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining(dir.toString());
         assertThatThrownBy(writer::endBatch).isInstanceOf(IllegalStateException.class);
     }
+
 }

@@ -18,7 +18,11 @@ class ArchiveToolTest {
     Path dir;
 
     private void writeTexts(String... texts) {
-        try (ArchiveWriter writer = ArchiveWriter.builder(dir).segmentSize(66).open()) { // two one-byte records per segment
+        try (ArchiveWriter writer = ArchiveWriter.builder(dir).segmentSize(66).open()) { // two
+                                                                                         // one-byte
+                                                                                         // records
+                                                                                         // per
+                                                                                         // segment
             for (String text : texts) {
                 append(writer, text.getBytes(StandardCharsets.UTF_8));
             }
@@ -56,7 +60,9 @@ class ArchiveToolTest {
 
         assertThat(run.status()).isZero();
         assertThat(run.out().lines()).allSatisfy(line -> assertThat(line).matches("\\d+\t[0-9a-f]+"))
-                .first().asString().startsWith(SegmentFormat.firstSequenceOf(second) + "\t");
+            .first()
+            .asString()
+            .startsWith(SegmentFormat.firstSequenceOf(second) + "\t");
     }
 
     @Test
@@ -74,14 +80,9 @@ class ArchiveToolTest {
         ToolRun run = ToolRun.of("stats", dir.toString());
 
         assertThat(run.status()).isZero();
-        assertThat(run.out()).contains(
-                "segments:       3",
-                "records:        " + contents.records().size(),
-                "payload bytes:  " + payloadBytes,
-                "file bytes:     " + fileBytes,
-                "first sequence: " + contents.sequences().get(0),
-                "last sequence:  49",
-                "problems:       0");
+        assertThat(run.out()).contains("segments:       3", "records:        " + contents.records().size(),
+                "payload bytes:  " + payloadBytes, "file bytes:     " + fileBytes,
+                "first sequence: " + contents.sequences().get(0), "last sequence:  49", "problems:       0");
     }
 
     @Test
@@ -116,4 +117,5 @@ class ArchiveToolTest {
         assertThat(ToolRun.of("verify").status()).isEqualTo(2);
         assertThat(ToolRun.of("stats", "--hex", dir.toString()).status()).isEqualTo(2);
     }
+
 }

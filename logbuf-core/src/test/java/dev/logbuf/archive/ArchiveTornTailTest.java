@@ -24,13 +24,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A crash in the middle of a write leaves the last segment cut at an arbitrary byte. Whatever the byte,
- * the reader must return exactly the records wholly before it, and a writer opened afterwards must cut
- * the torn bytes and continue the sequence after the last whole record.
+ * A crash in the middle of a write leaves the last segment cut at an arbitrary byte.
+ * Whatever the byte, the reader must return exactly the records wholly before it, and a
+ * writer opened afterwards must cut the torn bytes and continue the sequence after the
+ * last whole record.
  */
 class ArchiveTornTailTest {
 
     private static final int SEGMENT_SIZE = 4096;
+
     private static final int CUTS = 1200;
 
     @TempDir
@@ -57,8 +59,9 @@ class ArchiveTornTailTest {
         List<long[]> lastSegmentFrames = new ArrayList<>(); // {sequence, frame end}
         for (ArchiveRecord record : ArchiveReader.open(dir)) {
             if (record.segment().equals(last)) {
-                lastSegmentFrames.add(new long[] {record.sequence(), record.position() + 16 + record.length()});
-            } else {
+                lastSegmentFrames.add(new long[] { record.sequence(), record.position() + 16 + record.length() });
+            }
+            else {
                 beforeLast.add(new Read(record.sequence(), record.toByteArray()));
             }
         }
@@ -91,7 +94,8 @@ class ArchiveTornTailTest {
             assertThat(contents.problems()).as("cut at %d", cut).isEmpty();
             if (cut >= 32 && cut == validEnd) {
                 assertThat(contents.tornTail()).as("cut at %d", cut).isNull();
-            } else {
+            }
+            else {
                 tornTails++;
                 assertThat(contents.tornTail()).as("cut at %d", cut).isNotNull();
                 assertThat(contents.tornTail().segment()).isEqualTo(last);
@@ -101,8 +105,11 @@ class ArchiveTornTailTest {
             }
 
             long next = wholeBeforeCut.get(wholeBeforeCut.size() - 1).sequence() + 1;
-            try (ArchiveWriter writer = ArchiveWriter.builder(dir).segmentSize(SEGMENT_SIZE)
-                    .flushPolicy(FlushPolicy.NONE).writeBufferSize(ArchiveWriterBuilder.MIN_WRITE_BUFFER_SIZE).open()) {
+            try (ArchiveWriter writer = ArchiveWriter.builder(dir)
+                .segmentSize(SEGMENT_SIZE)
+                .flushPolicy(FlushPolicy.NONE)
+                .writeBufferSize(ArchiveWriterBuilder.MIN_WRITE_BUFFER_SIZE)
+                .open()) {
                 assertThat(writer.nextSequence()).as("cut at %d", cut).isEqualTo(next);
                 append(writer, payload(next));
             }
@@ -137,14 +144,18 @@ class ArchiveTornTailTest {
         assertThat(Files.size(segment)).isEqualTo(lastFrameStart);
     }
 
-    /** Puts the archive back as it was, with the last segment replaced by {@code lastContent}. */
+    /**
+     * Puts the archive back as it was, with the last segment replaced by
+     * {@code lastContent}.
+     */
     private void restore(List<Path> original, Path last, byte[] lastContent) throws IOException {
         for (Path segment : segments(dir)) {
             if (!original.contains(segment)) {
                 Files.delete(segment);
             }
         }
-        // overwrite, then cut: truncating to zero first would make ext4 flush the file on close (auto_da_alloc)
+        // overwrite, then cut: truncating to zero first would make ext4 flush the file on
+        // close (auto_da_alloc)
         try (FileChannel channel = FileChannel.open(last, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             ByteBuffer content = ByteBuffer.wrap(lastContent);
             while (content.hasRemaining()) {
@@ -153,4 +164,5 @@ class ArchiveTornTailTest {
             channel.truncate(lastContent.length);
         }
     }
+
 }

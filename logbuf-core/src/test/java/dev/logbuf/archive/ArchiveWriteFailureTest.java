@@ -19,15 +19,21 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A full disk: the failing write is reported naming the segment, undone, and the writer recovers once space is back. */
+/**
+ * A full disk: the failing write is reported naming the segment, undone, and the writer
+ * recovers once space is back.
+ */
 class ArchiveWriteFailureTest {
 
     @TempDir
     Path dir;
 
     private final List<FailingChannel> channels = new ArrayList<>();
+
     private volatile boolean refuseToOpen;
+
     private final MutableClock clock = new MutableClock(1_700_000_000_000L);
+
     private final List<ArchiveException> reported = new ArrayList<>();
 
     private ArchiveWriter open() {
@@ -35,22 +41,19 @@ class ArchiveWriteFailureTest {
     }
 
     private ArchiveWriter open(long segmentSize) {
-        return ArchiveWriter.builder(dir).segmentSize(segmentSize).clock(clock)
-                .channelOpener(segment -> {
-                    if (refuseToOpen) {
-                        throw new IOException("Too many open files");
-                    }
-                    FailingChannel channel = new FailingChannel(FileChannel.open(segment, StandardOpenOption.WRITE));
-                    channels.add(channel);
-                    return channel;
-                })
-                .listener(new ArchiveListener() {
-                    @Override
-                    public void onError(ArchiveException error) {
-                        reported.add(error);
-                    }
-                })
-                .open();
+        return ArchiveWriter.builder(dir).segmentSize(segmentSize).clock(clock).channelOpener(segment -> {
+            if (refuseToOpen) {
+                throw new IOException("Too many open files");
+            }
+            FailingChannel channel = new FailingChannel(FileChannel.open(segment, StandardOpenOption.WRITE));
+            channels.add(channel);
+            return channel;
+        }).listener(new ArchiveListener() {
+            @Override
+            public void onError(ArchiveException error) {
+                reported.add(error);
+            }
+        }).open();
     }
 
     @Test
@@ -62,12 +65,11 @@ class ArchiveWriteFailureTest {
 
             append(writer, payload(10));
             append(writer, payload(11));
-            assertThatThrownBy(writer::endBatch)
-                    .isInstanceOf(ArchiveException.class)
-                    .hasMessageContaining(writer.currentSegment().toString())
-                    .hasMessageContaining("No space left on device")
-                    .hasMessageContaining("2 records were not archived")
-                    .satisfies(e -> assertThat(((ArchiveException) e).path()).isEqualTo(writer.currentSegment()));
+            assertThatThrownBy(writer::endBatch).isInstanceOf(ArchiveException.class)
+                .hasMessageContaining(writer.currentSegment().toString())
+                .hasMessageContaining("No space left on device")
+                .hasMessageContaining("2 records were not archived")
+                .satisfies(e -> assertThat(((ArchiveException) e).path()).isEqualTo(writer.currentSegment()));
 
             assertThat(Files.size(writer.currentSegment())).as("half-written batch cut off").isEqualTo(sizeBefore);
             assertThat(writer.lastFailure()).isPresent();
@@ -91,9 +93,8 @@ class ArchiveWriteFailureTest {
             appendRange(writer, 0, 3, 3);
             long sizeBefore = Files.size(writer.currentSegment());
             channels.get(0).full = true;
-            assertThatThrownBy(() -> append(writer, large))
-                    .isInstanceOf(ArchiveException.class)
-                    .hasMessageContaining("No space left on device");
+            assertThatThrownBy(() -> append(writer, large)).isInstanceOf(ArchiveException.class)
+                .hasMessageContaining("No space left on device");
             assertThat(Files.size(writer.currentSegment())).isEqualTo(sizeBefore);
             channels.get(0).full = false;
             appendRange(writer, 3, 5, 5);
@@ -112,9 +113,10 @@ class ArchiveWriteFailureTest {
             writer.endBatch();
 
             assertThat(ArchiveFixtures.segments(dir)).extracting(p -> p.getFileName().toString())
-                    .containsExactly("00000000000000000000.seg");
-            assertThat(reported).singleElement().satisfies(e -> assertThat(e)
-                    .hasMessageContaining("00000000000000000002.seg").hasMessageContaining("Too many open files"));
+                .containsExactly("00000000000000000000.seg");
+            assertThat(reported).singleElement()
+                .satisfies(e -> assertThat(e).hasMessageContaining("00000000000000000002.seg")
+                    .hasMessageContaining("Too many open files"));
 
             refuseToOpen = false;
             append(writer, ten); // within the retry delay: still the current segment
@@ -123,9 +125,10 @@ class ArchiveWriteFailureTest {
             writer.endBatch();
         }
         assertThat(ArchiveFixtures.segments(dir)).extracting(p -> p.getFileName().toString())
-                .containsExactly("00000000000000000000.seg", "00000000000000000007.seg");
+            .containsExactly("00000000000000000000.seg", "00000000000000000007.seg");
         Contents contents = readAll(dir);
         assertThat(contents.sequences()).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L);
         assertThat(contents.problems()).isEmpty();
     }
+
 }

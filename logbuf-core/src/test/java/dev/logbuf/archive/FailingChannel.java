@@ -9,12 +9,14 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 
 /**
- * A segment channel that behaves like a full disk while {@link #full} is set: a write stores half of what
- * it was given, then fails with "No space left on device", as a real partial write would.
+ * A segment channel that behaves like a full disk while {@link #full} is set: a write
+ * stores half of what it was given, then fails with "No space left on device", as a real
+ * partial write would.
  */
 final class FailingChannel extends FileChannel {
 
     private final FileChannel delegate;
+
     volatile boolean full;
 
     FailingChannel(FileChannel delegate) {
@@ -117,4 +119,5 @@ final class FailingChannel extends FileChannel {
     protected void implCloseChannel() throws IOException {
         delegate.close();
     }
+
 }

@@ -38,4 +38,5 @@ final class MutableClock extends Clock {
     public Instant instant() {
         return Instant.ofEpochMilli(millis);
     }
+
 }

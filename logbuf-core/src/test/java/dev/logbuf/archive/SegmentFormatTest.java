@@ -22,7 +22,7 @@ class SegmentFormatTest {
     void aSegmentIsTheDocumentedHeaderFollowedByTheDocumentedFrames() throws Exception {
         try (ArchiveWriter writer = ArchiveWriter.builder(dir).clock(new MutableClock(0x0102030405L)).open()) {
             for (int i = 0; i < 5; i++) {
-                ArchiveFixtures.append(writer, new byte[] {(byte) i});
+                ArchiveFixtures.append(writer, new byte[] { (byte) i });
             }
             ArchiveFixtures.append(writer, "hi".getBytes(StandardCharsets.US_ASCII));
         }
@@ -42,7 +42,7 @@ class SegmentFormatTest {
         // the example in the document: record "hi" with sequence 5 is the last frame
         byte[] lastFrame = Arrays.copyOfRange(bytes, bytes.length - 18, bytes.length);
         assertThat(HexFormat.ofDelimiter(" ").formatHex(lastFrame))
-                .isEqualTo("4f 3d a2 32 02 00 00 00 05 00 00 00 00 00 00 00 68 69");
+            .isEqualTo("4f 3d a2 32 02 00 00 00 05 00 00 00 00 00 00 00 68 69");
         assertThat(bytes.length).isEqualTo(32 + 5 * 17 + 18);
     }
 
@@ -56,4 +56,5 @@ class SegmentFormatTest {
         assertThat(SegmentFormat.isSegmentName("00000000000000001234.seg.tmp")).isFalse();
         assertThat(SegmentFormat.isSegmentName("99999999999999999999.seg")).isFalse();
     }
+
 }

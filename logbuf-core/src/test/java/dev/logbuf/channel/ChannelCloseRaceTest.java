@@ -14,22 +14,24 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The close race of API.md's {@code Receiver.recv()} line: the sender commits a
- * record and at once closes while the receiver is in {@code recv()} (spinning,
- * yielding or parked, depending on a random delay). The receiver must always
- * get the record first and only then {@link ChannelClosedException}.
+ * The close race of API.md's {@code Receiver.recv()} line: the sender commits a record
+ * and at once closes while the receiver is in {@code recv()} (spinning, yielding or
+ * parked, depending on a random delay). The receiver must always get the record first and
+ * only then {@link ChannelClosedException}.
  *
- * <p>{@code -Dlogbuf.stress.closeRaces=N} sets the repetitions (default 100,000
- * per channel type). The per-round wait is a hang guard only.
+ * <p>
+ * {@code -Dlogbuf.stress.closeRaces=N} sets the repetitions (default 100,000 per channel
+ * type). The per-round wait is a hang guard only.
  */
 @Tag("stress")
 class ChannelCloseRaceTest {
 
     private static final int ROUNDS = Integer.getInteger("logbuf.stress.closeRaces", 100_000);
+
     private static final long HANG_GUARD_SECONDS = 30;
 
     @ParameterizedTest
-    @ValueSource(strings = {"spsc", "mpsc"})
+    @ValueSource(strings = { "spsc", "mpsc" })
     void receiverAlwaysGetsTheRecordBeforeChannelClosed(String type) throws InterruptedException {
         IntFunction<RingChannel> factory = "spsc".equals(type) ? RingChannel::spsc : RingChannel::mpsc;
         SynchronousQueue<Receiver> handoff = new SynchronousQueue<>();
@@ -43,7 +45,8 @@ class ChannelCloseRaceTest {
                 RingChannel channel = factory.apply(64);
                 Sender sender = channel.sender();
                 handoff.put(channel.receiver());
-                // 0..~20 us of delay: the receiver is caught spinning, yielding or parked.
+                // 0..~20 us of delay: the receiver is caught spinning, yielding or
+                // parked.
                 for (int spin = random.nextInt(4) == 0 ? 0 : random.nextInt(2000); spin > 0; spin--) {
                     Thread.onSpinWait();
                 }
@@ -52,7 +55,8 @@ class ChannelCloseRaceTest {
                 Object outcome = outcomes.poll(HANG_GUARD_SECONDS, TimeUnit.SECONDS);
                 assertThat(outcome).as("outcome of round %d", round).isEqualTo((long) round);
             }
-        } finally {
+        }
+        finally {
             receiving.interrupt();
         }
     }
@@ -70,7 +74,8 @@ class ChannelCloseRaceTest {
                     sender.send(8).putLong(0, -1).commit();
                     sender.close();
                 }
-            } catch (InterruptedException e) {
+            }
+            catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }, "race-second-sender");
@@ -91,7 +96,8 @@ class ChannelCloseRaceTest {
                 Object outcome = outcomes.poll(HANG_GUARD_SECONDS, TimeUnit.SECONDS);
                 assertThat(outcome).as("outcome of round %d", round).isEqualTo((long) round - 1);
             }
-        } finally {
+        }
+        finally {
             receiving.interrupt();
             secondSending.interrupt();
         }
@@ -106,7 +112,8 @@ class ChannelCloseRaceTest {
             Receiver receiver;
             try {
                 receiver = handoff.take();
-            } catch (InterruptedException e) {
+            }
+            catch (InterruptedException e) {
                 return;
             }
             Object outcome;
@@ -120,13 +127,16 @@ class ChannelCloseRaceTest {
                 try {
                     ReadClaim extra = receiver.recv();
                     outcome = "a further record of " + extra.length() + " bytes instead of ChannelClosedException";
-                } catch (ChannelClosedException expected) {
+                }
+                catch (ChannelClosedException expected) {
                     outcome = sum;
                 }
-            } catch (Throwable t) {
+            }
+            catch (Throwable t) {
                 outcome = t;
             }
             outcomes.add(outcome);
         }
     }
+
 }

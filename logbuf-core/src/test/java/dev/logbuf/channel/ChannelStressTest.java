@@ -12,18 +12,20 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Blocking in both directions under load: senders fill a small channel and wait
- * for room, the receiver drains it with {@code recv()} and waits for records,
- * so both sides park and wake many times; a lost wake-up hangs the run (caught by
- * the hang guard). The receiver checks per-sender order and the final
- * {@link ChannelClosedException} once every sender has closed.
+ * Blocking in both directions under load: senders fill a small channel and wait for room,
+ * the receiver drains it with {@code recv()} and waits for records, so both sides park
+ * and wake many times; a lost wake-up hangs the run (caught by the hang guard). The
+ * receiver checks per-sender order and the final {@link ChannelClosedException} once
+ * every sender has closed.
  *
- * <p>{@code -Dlogbuf.stress.channelRecords=N} sets the records per sender (default 200,000).
+ * <p>
+ * {@code -Dlogbuf.stress.channelRecords=N} sets the records per sender (default 200,000).
  */
 @Tag("stress")
 class ChannelStressTest {
 
     private static final int RECORDS_PER_SENDER = Integer.getInteger("logbuf.stress.channelRecords", 200_000);
+
     private static final int SENDERS = 3;
 
     @Test
@@ -39,10 +41,12 @@ class ChannelStressTest {
                 Thread thread = new Thread(() -> {
                     try (sender) {
                         for (int i = 0; i < RECORDS_PER_SENDER; i++) {
-                            int length = 16 + (i % 7) * 24; // 16..160 bytes: several per ring
+                            int length = 16 + (i % 7) * 24; // 16..160 bytes: several per
+                                                            // ring
                             sender.send(length).putInt(0, senderId).putInt(4, i).putInt(length - 4, i).commit();
                         }
-                    } catch (Throwable t) {
+                    }
+                    catch (Throwable t) {
                         failure.compareAndSet(null, t);
                     }
                 }, "sender-" + id);
@@ -64,7 +68,8 @@ class ChannelStressTest {
                         received++;
                     }
                 }
-            } catch (ChannelClosedException closed) {
+            }
+            catch (ChannelClosedException closed) {
                 // every sender closed and everything received
             }
             for (Thread sender : senders) {
@@ -75,4 +80,5 @@ class ChannelStressTest {
             assertThat(next).containsOnly(RECORDS_PER_SENDER);
         });
     }
+
 }

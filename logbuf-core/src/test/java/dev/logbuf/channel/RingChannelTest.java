@@ -13,10 +13,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The {@code dev.logbuf.channel} lines of API.md: blocking, timeouts and the closed-channel lifecycle. */
+/**
+ * The {@code dev.logbuf.channel} lines of API.md: blocking, timeouts and the
+ * closed-channel lifecycle.
+ */
 class RingChannelTest {
 
     private static final Duration SHORT = Duration.ofMillis(50);
+
     private static final Duration PATIENCE = Duration.ofSeconds(20);
 
     private static RingChannel channel(String type, int capacity) {
@@ -35,11 +39,13 @@ class RingChannelTest {
     }
 
     /** Runs {@code body} on a new thread and returns it plus a holder of its outcome. */
-    private static Thread spawn(String name, AtomicReference<Object> outcome, java.util.concurrent.Callable<Object> body) {
+    private static Thread spawn(String name, AtomicReference<Object> outcome,
+            java.util.concurrent.Callable<Object> body) {
         Thread thread = new Thread(() -> {
             try {
                 outcome.set(body.call());
-            } catch (Throwable t) {
+            }
+            catch (Throwable t) {
                 outcome.set(t);
             }
         }, name);
@@ -49,12 +55,12 @@ class RingChannelTest {
     }
 
     private static void awaitParked(Thread thread) {
-        await().atMost(PATIENCE).until(() -> thread.getState() == Thread.State.WAITING
-                || thread.getState() == Thread.State.TIMED_WAITING);
+        await().atMost(PATIENCE)
+            .until(() -> thread.getState() == Thread.State.WAITING || thread.getState() == Thread.State.TIMED_WAITING);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"spsc", "mpsc"})
+    @ValueSource(strings = { "spsc", "mpsc" })
     void aCommittedClaimIsReceived(String type) {
         RingChannel channel = channel(type, 256);
         Sender sender = channel.sender();
@@ -91,7 +97,7 @@ class RingChannelTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"spsc", "mpsc"})
+    @ValueSource(strings = { "spsc", "mpsc" })
     void receiverOnlyOnce(String type) {
         RingChannel channel = channel(type, 64);
         channel.receiver();
@@ -99,23 +105,25 @@ class RingChannelTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"spsc", "mpsc"})
+    @ValueSource(strings = { "spsc", "mpsc" })
     void badLengthsAreRejectedNamingValueAndLimit(String type) {
         RingChannel channel = channel(type, 64);
         Sender sender = channel.sender();
         assertThatThrownBy(() -> sender.send(0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0");
         assertThatThrownBy(() -> sender.trySend(25)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("25").hasMessageContaining("24");
+            .hasMessageContaining("25")
+            .hasMessageContaining("24");
         assertThatThrownBy(() -> sender.send(25, SHORT)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("25").hasMessageContaining("24");
+            .hasMessageContaining("25")
+            .hasMessageContaining("24");
         assertThatThrownBy(() -> sender.send(8, Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> channel.receiver().recv(Duration.ofMillis(-1)))
-                .isInstanceOf(IllegalArgumentException.class);
+            .isInstanceOf(IllegalArgumentException.class);
         send(sender, 3);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"spsc", "mpsc"})
+    @ValueSource(strings = { "spsc", "mpsc" })
     void oneReceivedRecordAtATime(String type) {
         RingChannel channel = channel(type, 256);
         Sender sender = channel.sender();
@@ -137,7 +145,7 @@ class RingChannelTest {
     // ---- waiting and timeouts ----------------------------------------------
 
     @ParameterizedTest
-    @ValueSource(strings = {"spsc", "mpsc"})
+    @ValueSource(strings = { "spsc", "mpsc" })
     void recvWithTimeoutReturnsNullWhenNothingArrives(String type) {
         RingChannel channel = channel(type, 64);
         Sender sender = channel.sender();
@@ -149,7 +157,7 @@ class RingChannelTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"spsc", "mpsc"})
+    @ValueSource(strings = { "spsc", "mpsc" })
     void sendWithTimeoutReturnsNullWhileTheRingStaysFull(String type) {
         RingChannel channel = channel(type, 64);
         Sender sender = channel.sender();
@@ -165,7 +173,7 @@ class RingChannelTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"spsc", "mpsc"})
+    @ValueSource(strings = { "spsc", "mpsc" })
     void parkedReceiverWakesAfterACommit(String type) {
         RingChannel channel = channel(type, 256);
         Sender sender = channel.sender();
@@ -179,7 +187,7 @@ class RingChannelTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"spsc", "mpsc"})
+    @ValueSource(strings = { "spsc", "mpsc" })
     void senderWaitingForRoomProceedsOnceTheReceiverFreesIt(String type) {
         RingChannel channel = channel(type, 64);
         Sender sender = channel.sender();
@@ -203,7 +211,7 @@ class RingChannelTest {
     // ---- closing -------------------------------------------------------------
 
     @ParameterizedTest
-    @ValueSource(strings = {"spsc", "mpsc"})
+    @ValueSource(strings = { "spsc", "mpsc" })
     void sendFailsOnceTheReceiverIsClosed(String type) {
         RingChannel channel = channel(type, 64);
         Sender sender = channel.sender();
@@ -219,7 +227,7 @@ class RingChannelTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"spsc", "mpsc"})
+    @ValueSource(strings = { "spsc", "mpsc" })
     void senderWaitingForRoomFailsWhenTheReceiverCloses(String type) {
         RingChannel channel = channel(type, 64);
         Sender sender = channel.sender();
@@ -235,7 +243,7 @@ class RingChannelTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"spsc", "mpsc"})
+    @ValueSource(strings = { "spsc", "mpsc" })
     void isClosedWhenThisHandleIsClosed(String type) {
         RingChannel channel = channel(type, 64);
         Sender sender = channel.sender();
@@ -247,7 +255,7 @@ class RingChannelTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"spsc", "mpsc"})
+    @ValueSource(strings = { "spsc", "mpsc" })
     void senderAfterEveryHandleWasClosedThrowsChannelClosed(String type) {
         RingChannel channel = channel(type, 64);
         channel.sender().close();
@@ -255,7 +263,7 @@ class RingChannelTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"spsc", "mpsc"})
+    @ValueSource(strings = { "spsc", "mpsc" })
     void receiverWaitsWhileNoSenderWasEverCreated(String type) {
         RingChannel channel = channel(type, 64);
         Receiver receiver = channel.receiver();
@@ -267,7 +275,7 @@ class RingChannelTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"spsc", "mpsc"})
+    @ValueSource(strings = { "spsc", "mpsc" })
     void receiverReportsClosedOnlyAfterEveryCommittedRecordWasReceived(String type) {
         RingChannel channel = channel(type, 256);
         Sender sender = channel.sender();
@@ -300,7 +308,7 @@ class RingChannelTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"spsc", "mpsc"})
+    @ValueSource(strings = { "spsc", "mpsc" })
     void claimTakenBeforeCloseMayStillBeCommittedAndIsReceived(String type) {
         RingChannel channel = channel(type, 256);
         Sender sender = channel.sender();
@@ -315,7 +323,7 @@ class RingChannelTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"spsc", "mpsc"})
+    @ValueSource(strings = { "spsc", "mpsc" })
     void claimTakenBeforeCloseMayStillBeAbortedAndThenTheChannelReportsClosed(String type) {
         RingChannel channel = channel(type, 256);
         Sender sender = channel.sender();
@@ -328,7 +336,7 @@ class RingChannelTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"spsc", "mpsc"})
+    @ValueSource(strings = { "spsc", "mpsc" })
     void parkedReceiverWakesWithChannelClosedWhenTheLastSenderCloses(String type) {
         RingChannel channel = channel(type, 256);
         Sender sender = channel.sender();
@@ -342,7 +350,7 @@ class RingChannelTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"spsc", "mpsc"})
+    @ValueSource(strings = { "spsc", "mpsc" })
     void parkedReceiverWakesWhenAClaimOpenAtCloseIsResolved(String type) {
         RingChannel channel = channel(type, 256);
         Sender sender = channel.sender();
@@ -355,7 +363,8 @@ class RingChannelTest {
             try {
                 receiver.recv();
                 return "no ChannelClosedException after the last record";
-            } catch (ChannelClosedException expected) {
+            }
+            catch (ChannelClosedException expected) {
                 return value;
             }
         });
@@ -364,4 +373,5 @@ class RingChannelTest {
         await().atMost(PATIENCE).until(() -> outcome.get() != null);
         assertThat(outcome.get()).isEqualTo(55L);
     }
+
 }

@@ -12,19 +12,22 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Test seam for the starter's tests: makes the segment channels of an
- * {@link ArchiveWriterBuilder} behave like a full disk while a condition holds
- * (a write stores half of what it was given, then fails with "No space left on
- * device"). Lives in the core's package to reach the builder's package-private
- * channel opener; a real full disk cannot be arranged in a test running as root.
+ * {@link ArchiveWriterBuilder} behave like a full disk while a condition holds (a write
+ * stores half of what it was given, then fails with "No space left on device"). Lives in
+ * the core's package to reach the builder's package-private channel opener; a real full
+ * disk cannot be arranged in a test running as root.
  */
 public final class DiskFullChannels {
 
     private DiskFullChannels() {
     }
 
-    /** Opens the builder's segments through channels that fail while {@code full} is true. */
+    /**
+     * Opens the builder's segments through channels that fail while {@code full} is true.
+     */
     public static ArchiveWriterBuilder failWhile(ArchiveWriterBuilder builder, BooleanSupplier full) {
-        return builder.channelOpener((segment) -> new DiskFullChannel(FileChannel.open(segment, StandardOpenOption.WRITE), full));
+        return builder
+            .channelOpener((segment) -> new DiskFullChannel(FileChannel.open(segment, StandardOpenOption.WRITE), full));
     }
 
     private static final class DiskFullChannel extends FileChannel {
@@ -134,5 +137,7 @@ public final class DiskFullChannels {
         protected void implCloseChannel() throws IOException {
             this.delegate.close();
         }
+
     }
+
 }

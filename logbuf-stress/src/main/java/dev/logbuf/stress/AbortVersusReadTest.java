@@ -17,13 +17,12 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.LL_Result;
 
 /**
- * An aborted claim against a reader: the reader passes the skip marker the
- * abort leaves and never surfaces the aborted bytes (record {@code A}, fully
- * written before the abort); the committed record {@code B} arrives whole, and
- * after the arbiter has read everything the consumer position has caught up
- * with the producer position (the skip marker was released, not stuck).
- * Results: r1 = what the racing reader saw, r2 = everything the consumer saw
- * in the end, then {@code caught-up} or the two positions.
+ * An aborted claim against a reader: the reader passes the skip marker the abort leaves
+ * and never surfaces the aborted bytes (record {@code A}, fully written before the
+ * abort); the committed record {@code B} arrives whole, and after the arbiter has read
+ * everything the consumer position has caught up with the producer position (the skip
+ * marker was released, not stuck). Results: r1 = what the racing reader saw, r2 =
+ * everything the consumer saw in the end, then {@code caught-up} or the two positions.
  */
 public final class AbortVersusReadTest {
 
@@ -54,9 +53,13 @@ public final class AbortVersusReadTest {
     @Outcome(expect = Expect.FORBIDDEN, desc = "aborted bytes surfaced, torn B, or the skip marker was not passed")
     @State
     public static class Spsc {
+
         private final RingBuffer ring = RingBuffer.spsc(64);
+
         private final Producer producer = ring.producer();
+
         private final Consumer consumer = ring.consumer();
+
         private volatile String failure;
 
         @Actor
@@ -76,18 +79,24 @@ public final class AbortVersusReadTest {
         public void rest(LL_Result r) {
             r.r2 = failure != null ? failure : settle(ring, consumer, r.r1);
         }
+
     }
 
     @JCStressTest
     @Description("MPSC: one producer aborts A while another commits B and then reads")
-    @Outcome(id = "-, B caught-up", expect = Expect.ACCEPTABLE, desc = "A claimed first and not yet aborted: reader waits at A")
+    @Outcome(id = "-, B caught-up", expect = Expect.ACCEPTABLE,
+            desc = "A claimed first and not yet aborted: reader waits at A")
     @Outcome(id = "B, B caught-up", expect = Expect.ACCEPTABLE, desc = "reader saw B (A aborted, or claimed after B)")
     @Outcome(expect = Expect.FORBIDDEN, desc = "aborted bytes surfaced, torn B, or the skip marker was not passed")
     @State
     public static class Mpsc {
+
         private final RingBuffer ring = RingBuffer.mpsc(64);
+
         private final Producer producer = ring.producer();
+
         private final Consumer consumer = ring.consumer();
+
         private volatile String failure;
 
         @Actor
@@ -105,5 +114,7 @@ public final class AbortVersusReadTest {
         public void rest(LL_Result r) {
             r.r2 = failure != null ? failure : settle(ring, consumer, r.r1);
         }
+
     }
+
 }

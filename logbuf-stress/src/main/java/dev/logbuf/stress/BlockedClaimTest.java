@@ -19,19 +19,19 @@ import org.openjdk.jcstress.infra.results.LL_Result;
 /**
  * {@code RingBuffer.blockedClaim()} read from a monitoring thread.
  *
- * <p>The outcome space is defined by what the monitor can know: it reads a
- * volatile flag the producer sets right after its claim returns
- * ({@code claimed}) or right after its commit returns ({@code committed}).
+ * <p>
+ * The outcome space is defined by what the monitor can know: it reads a volatile flag the
+ * producer sets right after its claim returns ({@code claimed}) or right after its commit
+ * returns ({@code committed}).
  * <ul>
- * <li>{@link Staged}: the producer claims, sets {@code claimed}, and commits
- * only after the monitor's first look. A monitor that saw {@code claimed}
- * must get a stall at position 0, named for the producer's thread (or
- * {@code null}), blocked no longer than since just before the claim; a monitor
- * that did not see it may get either answer. After the producer's
- * {@code committed} flag is seen, no stall may be reported.</li>
+ * <li>{@link Staged}: the producer claims, sets {@code claimed}, and commits only after
+ * the monitor's first look. A monitor that saw {@code claimed} must get a stall at
+ * position 0, named for the producer's thread (or {@code null}), blocked no longer than
+ * since just before the claim; a monitor that did not see it may get either answer. After
+ * the producer's {@code committed} flag is seen, no stall may be reported.</li>
  * <li>{@link Racing}: claim and commit back to back, monitor once after reading
- * {@code committed}: with the flag seen, a stall report is forbidden; without
- * it, both answers are fine.</li>
+ * {@code committed}: with the flag seen, a stall report is forbidden; without it, both
+ * answers are fine.</li>
  * </ul>
  */
 public final class BlockedClaimTest {
@@ -51,20 +51,29 @@ public final class BlockedClaimTest {
         }
         if (claim.blockedForNanos() < 0) {
             s.append(" negative blockedFor");
-        } else if (claimStartedNanos != 0 && claim.blockedForNanos() > now - claimStartedNanos) {
+        }
+        else if (claimStartedNanos != 0 && claim.blockedForNanos() > now - claimStartedNanos) {
             s.append(" blockedFor longer than the claim");
         }
         return s.toString();
     }
 
     abstract static class StagedSample {
+
         final RingBuffer ring;
+
         final Producer producer;
+
         volatile long claimStartedNanos;
+
         volatile String producerThread;
+
         volatile boolean claimed;
+
         volatile boolean looked;
+
         volatile boolean committed;
+
         volatile String failure;
 
         StagedSample(RingBuffer ring) {
@@ -103,17 +112,22 @@ public final class BlockedClaimTest {
             }
             r.r3 = failure != null ? failure : describe(ring.blockedClaim(), thread, 0, 0);
         }
+
     }
 
     @JCStressTest
     @Description("SPSC: blockedClaim() while the claim is held, then after the commit")
-    @Outcome(id = "claimed, stall@0, -", expect = Expect.ACCEPTABLE, desc = "claim seen held: stall reported; cleared after the commit")
+    @Outcome(id = "claimed, stall@0, -", expect = Expect.ACCEPTABLE,
+            desc = "claim seen held: stall reported; cleared after the commit")
     @Outcome(id = "not-yet, stall@0, -", expect = Expect.ACCEPTABLE, desc = "claim raced the first look and won")
     @Outcome(id = "not-yet, -, -", expect = Expect.ACCEPTABLE, desc = "first look before the claim")
-    @Outcome(id = ".*staging timed out", expect = Expect.ACCEPTABLE_INTERESTING, desc = "scheduling: the commit was not seen within the bound")
-    @Outcome(expect = Expect.FORBIDDEN, desc = "missed a held claim, stall after commit, wrong position, thread or duration")
+    @Outcome(id = ".*staging timed out", expect = Expect.ACCEPTABLE_INTERESTING,
+            desc = "scheduling: the commit was not seen within the bound")
+    @Outcome(expect = Expect.FORBIDDEN,
+            desc = "missed a held claim, stall after commit, wrong position, thread or duration")
     @State
     public static class Staged extends StagedSample {
+
         public Staged() {
             super(RingBuffer.spsc(64));
         }
@@ -127,17 +141,22 @@ public final class BlockedClaimTest {
         public void monitor(LLL_Result r) {
             super.monitor(r);
         }
+
     }
 
     @JCStressTest
     @Description("MPSC: blockedClaim() while the claim is held, then after the commit")
-    @Outcome(id = "claimed, stall@0, -", expect = Expect.ACCEPTABLE, desc = "claim seen held: stall reported; cleared after the commit")
+    @Outcome(id = "claimed, stall@0, -", expect = Expect.ACCEPTABLE,
+            desc = "claim seen held: stall reported; cleared after the commit")
     @Outcome(id = "not-yet, stall@0, -", expect = Expect.ACCEPTABLE, desc = "claim raced the first look and won")
     @Outcome(id = "not-yet, -, -", expect = Expect.ACCEPTABLE, desc = "first look before the claim")
-    @Outcome(id = ".*staging timed out", expect = Expect.ACCEPTABLE_INTERESTING, desc = "scheduling: the commit was not seen within the bound")
-    @Outcome(expect = Expect.FORBIDDEN, desc = "missed a held claim, stall after commit, wrong position, thread or duration")
+    @Outcome(id = ".*staging timed out", expect = Expect.ACCEPTABLE_INTERESTING,
+            desc = "scheduling: the commit was not seen within the bound")
+    @Outcome(expect = Expect.FORBIDDEN,
+            desc = "missed a held claim, stall after commit, wrong position, thread or duration")
     @State
     public static class MpscStaged extends StagedSample {
+
         public MpscStaged() {
             super(RingBuffer.mpsc(64));
         }
@@ -151,6 +170,7 @@ public final class BlockedClaimTest {
         public void monitor(LLL_Result r) {
             super.monitor(r);
         }
+
     }
 
     @JCStressTest
@@ -161,9 +181,13 @@ public final class BlockedClaimTest {
     @Outcome(expect = Expect.FORBIDDEN, desc = "stall reported for a committed record, or a wrong position/thread")
     @State
     public static class Racing {
+
         private final RingBuffer ring = RingBuffer.mpsc(64);
+
         private final Producer producer = ring.producer();
+
         private volatile String producerThread;
+
         private volatile boolean committed;
 
         @Actor
@@ -180,5 +204,7 @@ public final class BlockedClaimTest {
             r.r1 = sawCommitted ? "committed" : "not-yet";
             r.r2 = describe(ring.blockedClaim(), thread, 0, 0);
         }
+
     }
+
 }

@@ -19,18 +19,18 @@ import org.openjdk.jcstress.infra.results.LL_Result;
 import org.openjdk.jcstress.infra.results.L_Result;
 
 /**
- * A sender commits one record and closes its handle, racing the receiver: the
- * receiver must never report the channel closed while a record committed
- * before the close is still unread. A receiver that sees "no record", then
- * "closed", without re-checking the ring after it saw the close, loses the
- * record; and a blocking {@code recv} that is not woken by the close times out.
+ * A sender commits one record and closes its handle, racing the receiver: the receiver
+ * must never report the channel closed while a record committed before the close is still
+ * unread. A receiver that sees "no record", then "closed", without re-checking the ring
+ * after it saw the close, loses the record; and a blocking {@code recv} that is not woken
+ * by the close times out.
  */
 public final class ChannelCloseVersusRecvTest {
 
     /**
      * Far longer than any legitimate wait (the other actor is running and needs
-     * microseconds), so reaching it means a lost wake-up; short enough that a
-     * broken variant fails the suite in minutes rather than hours.
+     * microseconds), so reaching it means a lost wake-up; short enough that a broken
+     * variant fails the suite in minutes rather than hours.
      */
     static final Duration LONG_TIMEOUT = Duration.ofSeconds(2);
 
@@ -38,7 +38,9 @@ public final class ChannelCloseVersusRecvTest {
     }
 
     abstract static class Sample {
+
         final Sender sender;
+
         final Receiver receiver;
 
         Sample(RingChannel channel) {
@@ -62,7 +64,8 @@ public final class ChannelCloseVersusRecvTest {
                 try (claim) {
                     return Records.describe(claim, A8);
                 }
-            } catch (ChannelClosedException closed) {
+            }
+            catch (ChannelClosedException closed) {
                 return "closed";
             }
         }
@@ -80,10 +83,12 @@ public final class ChannelCloseVersusRecvTest {
                     }
                 }
                 return seen.append("never closed").toString();
-            } catch (ChannelClosedException closed) {
+            }
+            catch (ChannelClosedException closed) {
                 return seen.append("closed").toString();
             }
         }
+
     }
 
     @JCStressTest
@@ -95,6 +100,7 @@ public final class ChannelCloseVersusRecvTest {
     @Outcome(expect = Expect.FORBIDDEN, desc = "closed reported with the committed record unread, or a torn record")
     @State
     public static class SpscTryRecv extends Sample {
+
         public SpscTryRecv() {
             super(RingChannel.spsc(64));
         }
@@ -109,6 +115,7 @@ public final class ChannelCloseVersusRecvTest {
             r.r1 = tryReceive();
             r.r2 = tryReceive();
         }
+
     }
 
     @JCStressTest
@@ -120,6 +127,7 @@ public final class ChannelCloseVersusRecvTest {
     @Outcome(expect = Expect.FORBIDDEN, desc = "closed reported with the committed record unread, or a torn record")
     @State
     public static class MpscTryRecv extends Sample {
+
         public MpscTryRecv() {
             super(RingChannel.mpsc(64));
         }
@@ -134,6 +142,7 @@ public final class ChannelCloseVersusRecvTest {
             r.r1 = tryReceive();
             r.r2 = tryReceive();
         }
+
     }
 
     @JCStressTest
@@ -142,6 +151,7 @@ public final class ChannelCloseVersusRecvTest {
     @Outcome(expect = Expect.FORBIDDEN, desc = "record lost, torn, or a wait not woken by the commit or the close")
     @State
     public static class SpscBlockingRecv extends Sample {
+
         public SpscBlockingRecv() {
             super(RingChannel.spsc(64));
         }
@@ -155,6 +165,7 @@ public final class ChannelCloseVersusRecvTest {
         public void receiver(L_Result r) {
             r.r1 = receiveUntilClosed();
         }
+
     }
 
     @JCStressTest
@@ -163,6 +174,7 @@ public final class ChannelCloseVersusRecvTest {
     @Outcome(expect = Expect.FORBIDDEN, desc = "record lost, torn, or a wait not woken by the commit or the close")
     @State
     public static class MpscBlockingRecv extends Sample {
+
         public MpscBlockingRecv() {
             super(RingChannel.mpsc(64));
         }
@@ -176,5 +188,7 @@ public final class ChannelCloseVersusRecvTest {
         public void receiver(L_Result r) {
             r.r1 = receiveUntilClosed();
         }
+
     }
+
 }

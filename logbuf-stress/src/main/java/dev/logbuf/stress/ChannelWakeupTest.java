@@ -19,18 +19,17 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.L_Result;
 
 /**
- * Park/wake: a receiver in {@code recv(2 s)} against a sender's commit, and a
- * sender in {@code send(len, 2 s)} on a full ring against the receiver freeing
- * space. Whatever the interleaving (commit before the wait, during the spin,
- * or after the park), the waiting side must get through long before the
- * timeout: a timeout is a lost wake-up.
+ * Park/wake: a receiver in {@code recv(2 s)} against a sender's commit, and a sender in
+ * {@code send(len, 2 s)} on a full ring against the receiver freeing space. Whatever the
+ * interleaving (commit before the wait, during the spin, or after the park), the waiting
+ * side must get through long before the timeout: a timeout is a lost wake-up.
  */
 public final class ChannelWakeupTest {
 
     /**
      * Far longer than any legitimate wait (the other actor is running and needs
-     * microseconds), so reaching it means a lost wake-up; short enough that a
-     * broken variant fails the suite in minutes rather than hours.
+     * microseconds), so reaching it means a lost wake-up; short enough that a broken
+     * variant fails the suite in minutes rather than hours.
      */
     static final Duration LONG_TIMEOUT = Duration.ofSeconds(2);
 
@@ -38,7 +37,9 @@ public final class ChannelWakeupTest {
     }
 
     abstract static class ReceiverWaits {
+
         final Sender sender;
+
         final Receiver receiver;
 
         ReceiverWaits(RingChannel channel) {
@@ -61,6 +62,7 @@ public final class ChannelWakeupTest {
                 return Records.describe(claim, A8);
             }
         }
+
     }
 
     @JCStressTest
@@ -69,6 +71,7 @@ public final class ChannelWakeupTest {
     @Outcome(expect = Expect.FORBIDDEN, desc = "lost wake-up (timeout) or torn record")
     @State
     public static class SpscReceiver extends ReceiverWaits {
+
         public SpscReceiver() {
             super(RingChannel.spsc(64));
         }
@@ -82,6 +85,7 @@ public final class ChannelWakeupTest {
         public void sender() {
             send();
         }
+
     }
 
     @JCStressTest
@@ -90,6 +94,7 @@ public final class ChannelWakeupTest {
     @Outcome(expect = Expect.FORBIDDEN, desc = "lost wake-up (timeout) or torn record")
     @State
     public static class MpscReceiver extends ReceiverWaits {
+
         public MpscReceiver() {
             super(RingChannel.mpsc(64));
         }
@@ -103,13 +108,14 @@ public final class ChannelWakeupTest {
         public void sender() {
             send();
         }
+
     }
 
     /**
      * Spins for a pseudo-random 0..8191 {@code onSpinWait}s (up to a few hundred
-     * microseconds) before sending, so that across samples the commit lands in
-     * every phase of the receiver's wait: spinning, yielding, registering to
-     * park, parked. Without it the commit nearly always beats the park.
+     * microseconds) before sending, so that across samples the commit lands in every
+     * phase of the receiver's wait: spinning, yielding, registering to park, parked.
+     * Without it the commit nearly always beats the park.
      */
     static void lateBy(int spins) {
         for (int i = 0; i < spins; i++) {
@@ -127,6 +133,7 @@ public final class ChannelWakeupTest {
     @Outcome(expect = Expect.FORBIDDEN, desc = "lost wake-up (timeout) or torn record")
     @State
     public static class SpscLateSender extends ReceiverWaits {
+
         public SpscLateSender() {
             super(RingChannel.spsc(64));
         }
@@ -141,6 +148,7 @@ public final class ChannelWakeupTest {
             lateBy(randomLateness());
             send();
         }
+
     }
 
     @JCStressTest
@@ -149,6 +157,7 @@ public final class ChannelWakeupTest {
     @Outcome(expect = Expect.FORBIDDEN, desc = "lost wake-up (timeout) or torn record")
     @State
     public static class MpscLateSender extends ReceiverWaits {
+
         public MpscLateSender() {
             super(RingChannel.mpsc(64));
         }
@@ -163,22 +172,26 @@ public final class ChannelWakeupTest {
             lateBy(randomLateness());
             send();
         }
+
     }
 
     @JCStressTest
     @Description("SPSC channel, full 32-byte ring: send(8, 2 s) vs the receiver taking one record")
-    @Outcome(id = "C", expect = Expect.ACCEPTABLE, desc = "the sender got room and its record arrived whole after A and B")
+    @Outcome(id = "C", expect = Expect.ACCEPTABLE,
+            desc = "the sender got room and its record arrived whole after A and B")
     @Outcome(expect = Expect.FORBIDDEN, desc = "lost wake-up (timeout), or a lost, torn or reordered record")
     @State
     public static class SpscSender {
+
         private final Sender sender;
+
         private final Receiver receiver;
 
         public SpscSender() {
             RingChannel channel = RingChannel.spsc(32);
             sender = channel.sender();
             receiver = channel.receiver();
-            for (Records.Expected record : new Records.Expected[] {A8, B8}) {
+            for (Records.Expected record : new Records.Expected[] { A8, B8 }) {
                 WriteClaim claim = sender.trySend(record.length());
                 if (claim == null) {
                     throw new IllegalStateException("a 32-byte channel must hold two 8-byte records");
@@ -213,5 +226,7 @@ public final class ChannelWakeupTest {
             }
             r.r1 = seen.toString().equals("ABC") ? "C" : seen.toString();
         }
+
     }
+
 }

@@ -15,11 +15,10 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.L_Result;
 
 /**
- * Claim, put, commit on one thread against {@code tryRead} on another: a
- * reader that sees the record sees every payload byte written before the
- * commit. The record is the largest a 64-byte ring takes (24 bytes), written
- * one byte at a time, so a commit that publishes the header before (or
- * without ordering it after) the payload shows up as {@code torn}.
+ * Claim, put, commit on one thread against {@code tryRead} on another: a reader that sees
+ * the record sees every payload byte written before the commit. The record is the largest
+ * a 64-byte ring takes (24 bytes), written one byte at a time, so a commit that publishes
+ * the header before (or without ordering it after) the payload shows up as {@code torn}.
  */
 public final class ClaimCommitVersusReadTest {
 
@@ -28,7 +27,9 @@ public final class ClaimCommitVersusReadTest {
 
     /** Ring, producer and consumer of one sample. */
     abstract static class Sample {
+
         final Producer producer;
+
         final Consumer consumer;
 
         Sample(RingBuffer ring) {
@@ -45,6 +46,7 @@ public final class ClaimCommitVersusReadTest {
                 return Records.describe(claim, A24);
             }
         }
+
     }
 
     @JCStressTest
@@ -54,6 +56,7 @@ public final class ClaimCommitVersusReadTest {
     @Outcome(expect = Expect.FORBIDDEN, desc = "torn record or failed claim")
     @State
     public static class Spsc extends Sample {
+
         public Spsc() {
             super(RingBuffer.spsc(64));
         }
@@ -67,6 +70,7 @@ public final class ClaimCommitVersusReadTest {
         public void reader(L_Result r) {
             r.r1 = read();
         }
+
     }
 
     @JCStressTest
@@ -76,6 +80,7 @@ public final class ClaimCommitVersusReadTest {
     @Outcome(expect = Expect.FORBIDDEN, desc = "torn record or failed claim")
     @State
     public static class Mpsc extends Sample {
+
         public Mpsc() {
             super(RingBuffer.mpsc(64));
         }
@@ -89,6 +94,7 @@ public final class ClaimCommitVersusReadTest {
         public void reader(L_Result r) {
             r.r1 = read();
         }
+
     }
 
     @JCStressTest
@@ -98,6 +104,7 @@ public final class ClaimCommitVersusReadTest {
     @Outcome(expect = Expect.FORBIDDEN, desc = "torn record")
     @State
     public static class SpscOffer extends Sample {
+
         private final byte[] payload = A24.payload();
 
         public SpscOffer() {
@@ -113,6 +120,7 @@ public final class ClaimCommitVersusReadTest {
         public void reader(L_Result r) {
             r.r1 = read();
         }
+
     }
 
     @JCStressTest
@@ -122,6 +130,7 @@ public final class ClaimCommitVersusReadTest {
     @Outcome(expect = Expect.FORBIDDEN, desc = "torn record")
     @State
     public static class MpscOffer extends Sample {
+
         private final byte[] payload = A24.payload();
 
         public MpscOffer() {
@@ -137,5 +146,7 @@ public final class ClaimCommitVersusReadTest {
         public void reader(L_Result r) {
             r.r1 = read();
         }
+
     }
+
 }

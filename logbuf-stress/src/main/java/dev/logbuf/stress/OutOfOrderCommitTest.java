@@ -19,11 +19,12 @@ import org.openjdk.jcstress.infra.results.LL_Result;
 /**
  * MPSC commits out of claim order: A is claimed first and committed last.
  *
- * <p>Producer 1 claims A, signals, waits until B is committed, then fills and
- * commits A. Producer 2 waits for A's claim, claims, fills and commits B, and
- * then reads — racing A's commit. The reader must wait at A's uncommitted
- * header: it sees nothing, A, or A then B, never B first. Results: r1 = what
- * the racing reader saw, r2 = everything read in the end (must be AB).
+ * <p>
+ * Producer 1 claims A, signals, waits until B is committed, then fills and commits A.
+ * Producer 2 waits for A's claim, claims, fills and commits B, and then reads — racing
+ * A's commit. The reader must wait at A's uncommitted header: it sees nothing, A, or A
+ * then B, never B first. Results: r1 = what the racing reader saw, r2 = everything read
+ * in the end (must be AB).
  */
 @JCStressTest
 @Description("MPSC: A claimed first, B claimed and committed, then A committed; reader right after B's commit")
@@ -35,11 +36,17 @@ import org.openjdk.jcstress.infra.results.LL_Result;
 @Outcome(expect = Expect.FORBIDDEN, desc = "B read before A, torn or lost record, or a failed claim")
 @State
 public class OutOfOrderCommitTest {
+
     private final RingBuffer ring = RingBuffer.mpsc(64);
+
     private final Producer producer = ring.producer();
+
     private final Consumer consumer = ring.consumer();
+
     private volatile boolean aClaimed;
+
     private volatile boolean bCommitted;
+
     private volatile String failure;
 
     @Actor
@@ -77,4 +84,5 @@ public class OutOfOrderCommitTest {
         }
         r.r2 = Records.concat(r.r1, Records.readAll(consumer, A16, B8));
     }
+
 }

@@ -6,13 +6,14 @@ import dev.logbuf.ReadClaim;
 import dev.logbuf.WriteClaim;
 
 /**
- * Named test records for the jcstress tests: record {@code X} has a fixed
- * length and payload byte {@code i} equal to {@code tag + i}, so a reader can
- * tell a whole record from a torn, stale or zeroed one byte by byte.
+ * Named test records for the jcstress tests: record {@code X} has a fixed length and
+ * payload byte {@code i} equal to {@code tag + i}, so a reader can tell a whole record
+ * from a torn, stale or zeroed one byte by byte.
  *
- * <p>Every payload byte is non-zero, because zero is what the consumer leaves
- * behind when it releases space: a payload byte that was read before the
- * producer's write became visible shows up as a mismatch.
+ * <p>
+ * Every payload byte is non-zero, because zero is what the consumer leaves behind when it
+ * releases space: a payload byte that was read before the producer's write became visible
+ * shows up as a mismatch.
  */
 public final class Records {
 
@@ -73,19 +74,23 @@ public final class Records {
 
     /** 24 bytes: the largest payload of a 64-byte ring (a 32-byte slot). */
     public static final Expected A24 = new Expected("A", 0x11, 24);
+
     /** 16 bytes (a 24-byte slot). */
     public static final Expected A16 = new Expected("A", 0x11, 16);
+
     /** 8 bytes (a 16-byte slot): the largest payload of a 32-byte ring. */
     public static final Expected A8 = new Expected("A", 0x11, 8);
+
     public static final Expected B8 = new Expected("B", 0x41, 8);
+
     public static final Expected C8 = new Expected("C", 0x71, 8);
 
     private Records() {
     }
 
     /**
-     * The name of the record {@code claim} holds if it is one of {@code expected}
-     * and whole, otherwise {@code "torn(len=..)"}.
+     * The name of the record {@code claim} holds if it is one of {@code expected} and
+     * whole, otherwise {@code "torn(len=..)"}.
      */
     public static String describe(ReadClaim claim, Expected... expected) {
         for (Expected e : expected) {
@@ -96,7 +101,10 @@ public final class Records {
         return "torn(len=" + claim.length() + ")";
     }
 
-    /** As {@link #describe(ReadClaim, Expected...)} for a record handed to a {@code RecordHandler}. */
+    /**
+     * As {@link #describe(ReadClaim, Expected...)} for a record handed to a
+     * {@code RecordHandler}.
+     */
     public static String describe(java.nio.ByteBuffer buffer, int offset, int length, Expected... expected) {
         for (Expected e : expected) {
             if (e.matches(buffer, offset, length)) {
@@ -107,8 +115,8 @@ public final class Records {
     }
 
     /**
-     * Reads (and releases) up to {@code max} records without waiting, stopping
-     * at the first {@code null}; returns their names in order, {@code "-"} for none.
+     * Reads (and releases) up to {@code max} records without waiting, stopping at the
+     * first {@code null}; returns their names in order, {@code "-"} for none.
      */
     public static String readUpTo(Consumer consumer, int max, Expected... expected) {
         StringBuilder seen = new StringBuilder();
@@ -132,15 +140,20 @@ public final class Records {
     /** Drains with the batch API; names in order, {@code ""} for none. */
     public static String drainAll(Consumer consumer, Expected... expected) {
         StringBuilder seen = new StringBuilder();
-        // Bounded: a drain that re-reads its own batch past a full lap shows up as a long sequence, not a hang.
+        // Bounded: a drain that re-reads its own batch past a full lap shows up as a long
+        // sequence, not a hang.
         consumer.drain((buffer, offset, length) -> seen.append(describe(buffer, offset, length, expected)), 8);
         return seen.toString();
     }
 
-    /** Joins two read sequences written with {@code "-"} for "nothing" (the first may be a result field). */
+    /**
+     * Joins two read sequences written with {@code "-"} for "nothing" (the first may be a
+     * result field).
+     */
     public static String concat(Object firstSequence, String second) {
         String first = String.valueOf(firstSequence);
         String joined = (first.equals("-") ? "" : first) + (second.equals("-") ? "" : second);
         return joined.isEmpty() ? "-" : joined;
     }
+
 }

@@ -17,23 +17,23 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.LL_Result;
 
 /**
- * Records racing for the last bytes before the wrap, so that the second one
- * needs a skip marker and lands at index 0.
+ * Records racing for the last bytes before the wrap, so that the second one needs a skip
+ * marker and lands at index 0.
  *
- * <p>Every sample starts from a 64-byte ring whose head and tail stand at
- * position 32 (one 24-byte record written and released), leaving 32 bytes
- * before the end. {@code A} takes a 24-byte slot, {@code B} a 16-byte slot:
+ * <p>
+ * Every sample starts from a 64-byte ring whose head and tail stand at position 32 (one
+ * 24-byte record written and released), leaving 32 bytes before the end. {@code A} takes
+ * a 24-byte slot, {@code B} a 16-byte slot:
  * <ul>
- * <li>A claimed first: A at [32,56), skip marker [56,64), B at [64,80); the
- * producer position ends at 80;</li>
- * <li>B claimed first: B at [32,48), skip marker [48,64), A at [64,88); it
- * ends at 88.</li>
+ * <li>A claimed first: A at [32,56), skip marker [56,64), B at [64,80); the producer
+ * position ends at 80;</li>
+ * <li>B claimed first: B at [32,48), skip marker [48,64), A at [64,88); it ends at
+ * 88.</li>
  * </ul>
- * So the final producer position tells the claim order, and the records must
- * come out whole in exactly that order. Only two CPUs are guaranteed, so the
- * reader shares an actor with one producer: it reads right after its own
- * commit, racing the other producer's claim and commit; the arbiter reads the
- * rest.
+ * So the final producer position tells the claim order, and the records must come out
+ * whole in exactly that order. Only two CPUs are guaranteed, so the reader shares an
+ * actor with one producer: it reads right after its own commit, racing the other
+ * producer's claim and commit; the arbiter reads the rest.
  */
 public final class WrapRaceTest {
 
@@ -51,15 +51,19 @@ public final class WrapRaceTest {
 
     @JCStressTest
     @Description("MPSC: two producers race for the bytes before the wrap; one reads after its commit")
-    @Outcome(id = "AB@80, -", expect = Expect.ACCEPTABLE, desc = "A claimed first; reader stopped at A (not yet committed)")
+    @Outcome(id = "AB@80, -", expect = Expect.ACCEPTABLE,
+            desc = "A claimed first; reader stopped at A (not yet committed)")
     @Outcome(id = "AB@80, AB", expect = Expect.ACCEPTABLE, desc = "A claimed first; reader saw both")
     @Outcome(id = "BA@88, B", expect = Expect.ACCEPTABLE, desc = "B claimed first; reader saw B, A not yet committed")
     @Outcome(id = "BA@88, BA", expect = Expect.ACCEPTABLE, desc = "B claimed first; reader saw both")
     @Outcome(expect = Expect.FORBIDDEN, desc = "torn, lost, duplicated or out-of-claim-order record, or a failed claim")
     @State
     public static class Mpsc {
+
         private final RingBuffer ring = RingBuffer.mpsc(64);
+
         private final Producer producer = ring.producer();
+
         private final Consumer consumer = ring.consumer();
 
         public Mpsc() {
@@ -87,6 +91,7 @@ public final class WrapRaceTest {
             }
             r.r1 = Records.concat(r.r2, Records.readAll(consumer, A16, B8)) + "@" + ring.producerPosition();
         }
+
     }
 
     @JCStressTest
@@ -97,8 +102,11 @@ public final class WrapRaceTest {
     @Outcome(expect = Expect.FORBIDDEN, desc = "torn, lost, duplicated or reordered record, or a failed claim")
     @State
     public static class Spsc {
+
         private final RingBuffer ring = RingBuffer.spsc(64);
+
         private final Producer producer = ring.producer();
+
         private final Consumer consumer = ring.consumer();
 
         public Spsc() {
@@ -126,5 +134,7 @@ public final class WrapRaceTest {
             }
             r.r1 = Records.concat(r.r2, Records.readAll(consumer, A16, B8)) + "@" + ring.producerPosition();
         }
+
     }
+
 }

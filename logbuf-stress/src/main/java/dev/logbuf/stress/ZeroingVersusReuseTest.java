@@ -18,18 +18,17 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.LL_Result;
 
 /**
- * The consumer zeroing and releasing space against a producer that reuses it
- * at once.
+ * The consumer zeroing and releasing space against a producer that reuses it at once.
  *
- * <p>Each sample starts with a full 32-byte ring: {@code A} at [0,16) and
- * {@code B} at [16,32), 8-byte payloads. The consumer reads and releases A and
- * B, then tries one more read at position 32 — index 0 again, where A's header
- * and bytes used to be. The producer spins until the claim for {@code C}
- * succeeds (the first release makes room), fills it and commits. If space is
- * released before it is zeroed, the zeroing can wipe C's header or payload; if
- * it is not zeroed at all, the third read can take A's stale header for a new
- * record. Results: r1 = what the consumer actor read, r2 = what the arbiter
- * read afterwards.
+ * <p>
+ * Each sample starts with a full 32-byte ring: {@code A} at [0,16) and {@code B} at
+ * [16,32), 8-byte payloads. The consumer reads and releases A and B, then tries one more
+ * read at position 32 — index 0 again, where A's header and bytes used to be. The
+ * producer spins until the claim for {@code C} succeeds (the first release makes room),
+ * fills it and commits. If space is released before it is zeroed, the zeroing can wipe
+ * C's header or payload; if it is not zeroed at all, the third read can take A's stale
+ * header for a new record. Results: r1 = what the consumer actor read, r2 = what the
+ * arbiter read afterwards.
  */
 public final class ZeroingVersusReuseTest {
 
@@ -37,8 +36,11 @@ public final class ZeroingVersusReuseTest {
     }
 
     abstract static class Sample {
+
         final Producer producer;
+
         final Consumer consumer;
+
         volatile String producerFailure;
 
         Sample(RingBuffer ring) {
@@ -60,8 +62,7 @@ public final class ZeroingVersusReuseTest {
         }
 
         String readAThenBThenOne() {
-            return Records.readUpTo(consumer, 1, A8, B8, C8)
-                    + Records.readUpTo(consumer, 1, A8, B8, C8)
+            return Records.readUpTo(consumer, 1, A8, B8, C8) + Records.readUpTo(consumer, 1, A8, B8, C8)
                     + Records.readUpTo(consumer, 1, A8, B8, C8);
         }
 
@@ -74,6 +75,7 @@ public final class ZeroingVersusReuseTest {
         String rest() {
             return producerFailure != null ? producerFailure : Records.readAll(consumer, A8, B8, C8);
         }
+
     }
 
     @JCStressTest
@@ -83,6 +85,7 @@ public final class ZeroingVersusReuseTest {
     @Outcome(expect = Expect.FORBIDDEN, desc = "stale A read again, torn or lost C")
     @State
     public static class Spsc extends Sample {
+
         public Spsc() {
             super(RingBuffer.spsc(32));
         }
@@ -101,6 +104,7 @@ public final class ZeroingVersusReuseTest {
         public void arbiter(LL_Result r) {
             r.r2 = rest();
         }
+
     }
 
     @JCStressTest
@@ -110,6 +114,7 @@ public final class ZeroingVersusReuseTest {
     @Outcome(expect = Expect.FORBIDDEN, desc = "stale A read again, torn or lost C")
     @State
     public static class Mpsc extends Sample {
+
         public Mpsc() {
             super(RingBuffer.mpsc(32));
         }
@@ -128,6 +133,7 @@ public final class ZeroingVersusReuseTest {
         public void arbiter(LL_Result r) {
             r.r2 = rest();
         }
+
     }
 
     @JCStressTest
@@ -138,6 +144,7 @@ public final class ZeroingVersusReuseTest {
     @Outcome(expect = Expect.FORBIDDEN, desc = "stale A read again, torn or lost C")
     @State
     public static class SpscDrain extends Sample {
+
         public SpscDrain() {
             super(RingBuffer.spsc(32));
         }
@@ -156,6 +163,7 @@ public final class ZeroingVersusReuseTest {
         public void arbiter(LL_Result r) {
             r.r2 = rest();
         }
+
     }
 
     @JCStressTest
@@ -166,6 +174,7 @@ public final class ZeroingVersusReuseTest {
     @Outcome(expect = Expect.FORBIDDEN, desc = "stale A read again, torn or lost C")
     @State
     public static class MpscDrain extends Sample {
+
         public MpscDrain() {
             super(RingBuffer.mpsc(32));
         }
@@ -184,5 +193,7 @@ public final class ZeroingVersusReuseTest {
         public void arbiter(LL_Result r) {
             r.r2 = rest();
         }
+
     }
+
 }

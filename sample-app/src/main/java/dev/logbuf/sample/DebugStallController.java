@@ -28,15 +28,15 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code POST /debug/stall?ring=audit&ms=N}: a thread named
- * {@code debug-stall-<ring>} claims a record on the ring and holds it for N ms
- * before committing it, so the ring's health turns {@code DOWN} once N exceeds
- * its {@code stall-timeout}, and records offered meanwhile wait behind it.
- * Answers {@code 202} once the claim is taken. On with
+ * {@code POST /debug/stall?ring=audit&ms=N}: a thread named {@code debug-stall-<ring>}
+ * claims a record on the ring and holds it for N ms before committing it, so the ring's
+ * health turns {@code DOWN} once N exceeds its {@code stall-timeout}, and records offered
+ * meanwhile wait behind it. Answers {@code 202} once the claim is taken. On with
  * {@code sample.debug-endpoints} (default true).
  *
- * <p>A held claim is committed early when the application stops (this bean stops
- * before the drain loops), so shutdown never waits for it.
+ * <p>
+ * A held claim is committed early when the application stops (this bean stops before the
+ * drain loops), so shutdown never waits for it.
  */
 @RestController
 @ConditionalOnBooleanProperty(name = "sample.debug-endpoints", matchIfMissing = true)
@@ -98,7 +98,8 @@ class DebugStallController implements SmartLifecycle {
             this.held.add(release);
             claimed.complete(true);
             try {
-                // released early by stop(); otherwise the hold is the point of this endpoint
+                // released early by stop(); otherwise the hold is the point of this
+                // endpoint
                 release.await(ms, TimeUnit.MILLISECONDS);
             }
             catch (InterruptedException ex) {
@@ -136,4 +137,5 @@ class DebugStallController implements SmartLifecycle {
     public boolean isRunning() {
         return this.running;
     }
+
 }

@@ -18,8 +18,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * {@code POST /events}: the request body, any bytes, becomes one record of the
  * {@code audit} ring. {@code 202} when the ring took it, {@code 503} (with
- * {@code Retry-After}) when the ring is full, {@code 400} for an empty body or
- * one longer than the ring's largest record.
+ * {@code Retry-After}) when the ring is full, {@code 400} for an empty body or one longer
+ * than the ring's largest record.
  */
 @RestController
 class EventsController {
@@ -31,10 +31,9 @@ class EventsController {
     }
 
     /**
-     * Reads the raw request body (an {@code InputStream}, not a {@code byte[]}
-     * body, so that a form-encoded POST is archived exactly as sent rather than
-     * re-encoded from its parsed parameters), at most one byte more than the
-     * ring's largest record.
+     * Reads the raw request body (an {@code InputStream}, not a {@code byte[]} body, so
+     * that a form-encoded POST is archived exactly as sent rather than re-encoded from
+     * its parsed parameters), at most one byte more than the ring's largest record.
      */
     @PostMapping("/events")
     ResponseEntity<?> post(@RequestHeader(name = HttpHeaders.CONTENT_LENGTH, required = false) Long contentLength,
@@ -53,8 +52,8 @@ class EventsController {
         if (!this.audit.offer(body)) {
             return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
                 .header(HttpHeaders.RETRY_AFTER, "1")
-                .body(problemDetail(HttpStatus.SERVICE_UNAVAILABLE, "The audit ring is full ("
-                        + this.audit.capacity() + " bytes); the event was not stored, retry later"));
+                .body(problemDetail(HttpStatus.SERVICE_UNAVAILABLE, "The audit ring is full (" + this.audit.capacity()
+                        + " bytes); the event was not stored, retry later"));
         }
         return ResponseEntity.accepted().build();
     }
@@ -73,4 +72,5 @@ class EventsController {
         problem.setInstance(URI.create("/events"));
         return problem;
     }
+
 }

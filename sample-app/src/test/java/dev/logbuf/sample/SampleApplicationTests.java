@@ -33,10 +33,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The sample over real HTTP: {@code POST /events}, {@code POST /debug/stall},
- * the audit archive (read back with the core's {@code ArchiveReader}), and what
- * actuator shows. The audit ring is shrunk to 64KB
- * and its stall timeout to 1s to keep the run short.
+ * The sample over real HTTP: {@code POST /events}, {@code POST /debug/stall}, the audit
+ * archive (read back with the core's {@code ArchiveReader}), and what actuator shows. The
+ * audit ring is shrunk to 64KB and its stall timeout to 1s to keep the run short.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = { "logbuf.rings.audit.capacity=64KB", "logbuf.rings.audit.stall-timeout=1s" })
@@ -120,8 +119,8 @@ class SampleApplicationTests {
     void emptyAndOversizedBodiesAreRejectedWith400() throws Exception {
         HttpResponse<String> empty = this.http.post("/events", new byte[0]);
         assertThat(empty.statusCode()).isEqualTo(400);
-        assertThat(SampleHttp.json(empty).get("detail").asString())
-            .contains("has 0 bytes", "1 to " + MAX_RECORD_LENGTH + " bytes");
+        assertThat(SampleHttp.json(empty).get("detail").asString()).contains("has 0 bytes",
+                "1 to " + MAX_RECORD_LENGTH + " bytes");
         HttpResponse<String> oversized = this.http.post("/events", new byte[MAX_RECORD_LENGTH + 1]);
         assertThat(oversized.statusCode()).isEqualTo(400);
         assertThat(SampleHttp.json(oversized).get("detail").asString())
@@ -158,9 +157,7 @@ class SampleApplicationTests {
         // 64KB over records of 4000+ bytes: at most 16 fit
         assertThat(accepted).hasSizeBetween(10, 16);
         assertThat(measurement("logbuf.claims.rejected")).isGreaterThanOrEqualTo(rejectedBefore + 1);
-        await().atMost(Duration.ofSeconds(10))
-            .ignoreExceptions()
-            .until(() -> archivedTexts(run).equals(accepted));
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> archivedTexts(run).equals(accepted));
     }
 
     @Test
@@ -204,8 +201,7 @@ class SampleApplicationTests {
 
     @Test
     void everyRingMeterIsListedUnderActuatorMetricsWithRingAndTypeTags() throws Exception {
-        assertThat(this.http.post("/events", "meter me".getBytes(StandardCharsets.UTF_8)).statusCode())
-            .isEqualTo(202);
+        assertThat(this.http.post("/events", "meter me".getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(202);
         JsonNode names = this.http.getJson("/actuator/metrics").get("names");
         Set<String> listed = new java.util.HashSet<>();
         names.forEach((name) -> listed.add(name.asString()));
@@ -247,7 +243,9 @@ class SampleApplicationTests {
     }
 
     private double measurement(String meter) throws Exception {
-        return this.http.getJson("/actuator/metrics/" + meter + "?tag=ring:audit").at("/measurements/0/value").asDouble();
+        return this.http.getJson("/actuator/metrics/" + meter + "?tag=ring:audit")
+            .at("/measurements/0/value")
+            .asDouble();
     }
 
     private void awaitAuditUp() {

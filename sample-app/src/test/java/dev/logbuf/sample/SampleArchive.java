@@ -17,9 +17,9 @@ final class SampleArchive {
     }
 
     /**
-     * Every record of the archive, in order, while the application may still be
-     * writing it: a write in progress may show as a torn tail, which ends the read
-     * at the last whole record; any other damage fails the test.
+     * Every record of the archive, in order, while the application may still be writing
+     * it: a write in progress may show as a torn tail, which ends the read at the last
+     * whole record; any other damage fails the test.
      */
     static List<byte[]> readWhileWriting(Path directory) {
         if (!Files.isDirectory(directory)) {
@@ -31,7 +31,10 @@ final class SampleArchive {
         return records;
     }
 
-    /** Every record of an archive no writer has open; fails the test on any damage, a torn tail included. */
+    /**
+     * Every record of an archive no writer has open; fails the test on any damage, a torn
+     * tail included.
+     */
     static List<byte[]> readClosed(Path directory) {
         ArchiveReader reader = ArchiveReader.open(directory);
         List<byte[]> records = read(reader);
@@ -46,4 +49,5 @@ final class SampleArchive {
         }
         return records;
     }
+
 }

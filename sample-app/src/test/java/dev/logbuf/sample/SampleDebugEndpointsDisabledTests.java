@@ -18,12 +18,14 @@ class SampleDebugEndpointsDisabledTests {
 
     @Test
     void debugStallIsGoneWhenDebugEndpointsAreOff(@TempDir Path archive) throws Exception {
-        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(SampleApplication.class)
-            .run("--server.port=0", "--logbuf.rings.audit.archive.directory=" + archive, "--sample.debug-endpoints=false")) {
+        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(SampleApplication.class).run(
+                "--server.port=0", "--logbuf.rings.audit.archive.directory=" + archive,
+                "--sample.debug-endpoints=false")) {
             int port = ((WebServerApplicationContext) context).getWebServer().getPort();
             SampleHttp http = new SampleHttp(port);
             assertThat(http.post("/debug/stall?ring=audit&ms=100", new byte[0]).statusCode()).isEqualTo(404);
             assertThat(http.post("/events", "still here".getBytes()).statusCode()).isEqualTo(202);
         }
     }
+
 }

@@ -52,4 +52,5 @@ final class SampleHttp {
     private URI uri(String path) {
         return URI.create("http://localhost:" + this.port + path);
     }
+
 }

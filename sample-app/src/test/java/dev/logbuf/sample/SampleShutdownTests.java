@@ -19,8 +19,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Closing the running sample drains every committed record of the audit ring
- * into its archive, and flushes and closes the archive, before the close returns.
+ * Closing the running sample drains every committed record of the audit ring into its
+ * archive, and flushes and closes the archive, before the close returns.
  */
 class SampleShutdownTests {
 
@@ -29,16 +29,15 @@ class SampleShutdownTests {
     private static final int RECORDS_PER_THREAD = 25_000;
 
     @Test
-    void closingTheApplicationArchivesAHundredThousandRecordsInPerThreadOrder(@TempDir Path archive)
-            throws Exception {
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(SampleApplication.class)
-            .run("--server.port=0", "--logbuf.rings.audit.archive.directory=" + archive,
-                    "--logbuf.rings.audit.capacity=4MB",
-                    "--logbuf.rings.audit.drain.shutdown-timeout=60s");
+    void closingTheApplicationArchivesAHundredThousandRecordsInPerThreadOrder(@TempDir Path archive) throws Exception {
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(SampleApplication.class).run(
+                "--server.port=0", "--logbuf.rings.audit.archive.directory=" + archive,
+                "--logbuf.rings.audit.capacity=4MB", "--logbuf.rings.audit.drain.shutdown-timeout=60s");
         LogbufRing ring = context.getBean(LogbufRings.class).get("audit");
         Producer producer = ring.producer();
         // a claim held at the head keeps the drain loop from moving: when the context
-        // closes, all 100k records (24 bytes each with their header) are still in the ring
+        // closes, all 100k records (24 bytes each with their header) are still in the
+        // ring
         WriteClaim head = producer.tryClaim(8);
         List<Thread> producers = new ArrayList<>();
         List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -88,4 +87,5 @@ class SampleShutdownTests {
             }
         }
     }
+
 }

@@ -29,15 +29,18 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Archive throughput per {@link FlushPolicy}, next to a plain {@link FileChannel#write} of the same payload
- * bytes (one write per batch, without and with a force per batch). One operation is one drain batch of
- * {@code batchRecords} records of {@code recordLength} bytes: {@code onRecord} for each, then
- * {@code endBatch()}. Read the {@code payloadBytes} rate (bytes/s; divide by 10^6 for MB/s); it counts
- * payload only, so the archive's 16-byte frame headers are overhead it pays and the baselines do not.
+ * Archive throughput per {@link FlushPolicy}, next to a plain {@link FileChannel#write}
+ * of the same payload bytes (one write per batch, without and with a force per batch).
+ * One operation is one drain batch of {@code batchRecords} records of
+ * {@code recordLength} bytes: {@code onRecord} for each, then {@code endBatch()}. Read
+ * the {@code payloadBytes} rate (bytes/s; divide by 10^6 for MB/s); it counts payload
+ * only, so the archive's 16-byte frame headers are overhead it pays and the baselines do
+ * not.
  *
- * <p>Disk use stays bounded: the archive keeps 4 segments of 64 MiB, the baselines rewind their file
- * every 64 MiB. {@code INTERVAL} forces every 100 ms. Files go under {@code java.io.tmpdir}.
- * <pre>
+ * <p>
+ * Disk use stays bounded: the archive keeps 4 segments of 64 MiB, the baselines rewind
+ * their file every 64 MiB. {@code INTERVAL} forces every 100 ms. Files go under
+ * {@code java.io.tmpdir}. <pre>
  * java -jar logbuf-benchmarks/target/benchmarks.jar 'archive.ArchiveBenchmark' -wi 1 -i 3 -r 1s
  * </pre>
  */
@@ -49,25 +52,33 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ArchiveBenchmark {
 
     private static final long SEGMENT_SIZE = 64L << 20;
+
     private static final Duration INTERVAL = Duration.ofMillis(100);
 
     /** Bytes of payload written per second, reported next to the batch rate. */
     @AuxCounters(AuxCounters.Type.OPERATIONS)
     @State(Scope.Thread)
     public static class Counters {
+
         public long payloadBytes;
+
     }
 
-    /** One record as a ring hands it to a handler (read-only, little-endian), and the batch shape. */
+    /**
+     * One record as a ring hands it to a handler (read-only, little-endian), and the
+     * batch shape.
+     */
     @State(Scope.Thread)
     public static class Batch {
-        @Param({"256"})
+
+        @Param({ "256" })
         public int recordLength;
 
-        @Param({"64"})
+        @Param({ "64" })
         public int batchRecords;
 
         ByteBuffer record;
+
         Path directory;
 
         @Setup(Level.Trial)
@@ -92,12 +103,14 @@ public class ArchiveBenchmark {
         long bytes() {
             return (long) recordLength * batchRecords;
         }
+
     }
 
     /** An archive writer with the flush policy of this trial. */
     @State(Scope.Thread)
     public static class Archive {
-        @Param({"NONE", "BATCH", "INTERVAL"})
+
+        @Param({ "NONE", "BATCH", "INTERVAL" })
         public String flushPolicy;
 
         ArchiveWriter writer;
@@ -105,29 +118,32 @@ public class ArchiveBenchmark {
         @Setup(Level.Trial)
         public void open(Batch batch) {
             writer = ArchiveWriter.builder(batch.directory.resolve("archive"))
-                    .flushPolicy(FlushPolicy.valueOf(flushPolicy))
-                    .flushInterval(INTERVAL)
-                    .segmentSize(SEGMENT_SIZE)
-                    .maxSegments(4)
-                    .open();
+                .flushPolicy(FlushPolicy.valueOf(flushPolicy))
+                .flushInterval(INTERVAL)
+                .segmentSize(SEGMENT_SIZE)
+                .maxSegments(4)
+                .open();
         }
 
         @TearDown(Level.Trial)
         public void close() {
             writer.close();
         }
+
     }
 
     /** A plain file written with one {@link FileChannel#write} per batch. */
     @State(Scope.Thread)
     public static class PlainFile {
+
         FileChannel channel;
+
         ByteBuffer batchBuffer;
 
         @Setup(Level.Trial)
         public void open(Batch batch) throws IOException {
-            channel = FileChannel.open(batch.directory.resolve("plain.bin"),
-                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            channel = FileChannel.open(batch.directory.resolve("plain.bin"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
             batchBuffer = ByteBuffer.allocateDirect(batch.recordLength * batch.batchRecords);
         }
 
@@ -150,6 +166,7 @@ public class ArchiveBenchmark {
                 channel.position(0);
             }
         }
+
     }
 
     /** One drain batch through the archive with the policy of this trial. */
@@ -162,18 +179,25 @@ public class ArchiveBenchmark {
         counters.payloadBytes += batch.bytes();
     }
 
-    /** The same payload bytes with one plain write per batch, never forced (compare with NONE). */
+    /**
+     * The same payload bytes with one plain write per batch, never forced (compare with
+     * NONE).
+     */
     @Benchmark
     public void plainWrite(PlainFile file, Batch batch, Counters counters) throws IOException {
         file.write(batch);
         counters.payloadBytes += batch.bytes();
     }
 
-    /** The same payload bytes with one plain write and one force per batch (compare with BATCH). */
+    /**
+     * The same payload bytes with one plain write and one force per batch (compare with
+     * BATCH).
+     */
     @Benchmark
     public void plainWriteForce(PlainFile file, Batch batch, Counters counters) throws IOException {
         file.write(batch);
         file.channel.force(false);
         counters.payloadBytes += batch.bytes();
     }
+
 }

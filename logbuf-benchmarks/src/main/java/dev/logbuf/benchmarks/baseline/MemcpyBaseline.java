@@ -18,11 +18,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The machine's limit for moving the same bytes: one thread copies each record's
- * payload ({@code System.arraycopy}) into a {@link Workload#RING_CAPACITY}-byte
- * array at the next framed position, wrapping like a ring, with no header, no
- * consumer and no synchronisation. Reported as {@code records} and {@code bytes}
- * rates, like the rings, so that a ring's bytes/s reads as a fraction of it.
+ * The machine's limit for moving the same bytes: one thread copies each record's payload
+ * ({@code System.arraycopy}) into a {@link Workload#RING_CAPACITY}-byte array at the next
+ * framed position, wrapping like a ring, with no header, no consumer and no
+ * synchronisation. Reported as {@code records} and {@code bytes} rates, like the rings,
+ * so that a ring's bytes/s reads as a fraction of it.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -33,8 +33,11 @@ public class MemcpyBaseline {
 
     @State(Scope.Thread)
     public static class Destination {
+
         final byte[] memory = new byte[Workload.RING_CAPACITY];
+
         int position;
+
         int framedLength;
 
         @Setup(Level.Trial)
@@ -42,6 +45,7 @@ public class MemcpyBaseline {
             framedLength = Workload.framedLength(shape.recordLength);
             position = 0;
         }
+
     }
 
     @Benchmark
@@ -55,4 +59,5 @@ public class MemcpyBaseline {
         destination.position = position + destination.framedLength;
         counters.add(1, bytes.length);
     }
+
 }

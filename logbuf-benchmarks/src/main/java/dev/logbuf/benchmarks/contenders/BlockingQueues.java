@@ -12,11 +12,11 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * {@link ArrayBlockingQueue} of {@code byte[]} records, what one writes by hand
- * without a ring: non-blocking {@code offer} of a fresh copy of the payload
- * ({@link ProducerPayload#nextRecordCopy()}), {@code drainTo(batch, DRAIN_BATCH)}
- * into a reused list. Holds as many records as a logbuf ring of the same byte
- * capacity. One class serves SPSC and MPSC.
+ * {@link ArrayBlockingQueue} of {@code byte[]} records, what one writes by hand without a
+ * ring: non-blocking {@code offer} of a fresh copy of the payload
+ * ({@link ProducerPayload#nextRecordCopy()}), {@code drainTo(batch, DRAIN_BATCH)} into a
+ * reused list. Holds as many records as a logbuf ring of the same byte capacity. One
+ * class serves SPSC and MPSC.
  */
 public final class BlockingQueues {
 
@@ -25,8 +25,11 @@ public final class BlockingQueues {
 
     @State(Scope.Group)
     public static class Queue {
+
         ArrayBlockingQueue<byte[]> queue;
+
         final ArrayList<byte[]> batch = new ArrayList<>(Workload.DRAIN_BATCH);
+
         long digest;
 
         @Setup(Level.Trial)
@@ -58,5 +61,7 @@ public final class BlockingQueues {
         public long digest() {
             return digest;
         }
+
     }
+
 }

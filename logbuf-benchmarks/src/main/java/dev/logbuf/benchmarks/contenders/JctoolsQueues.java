@@ -13,11 +13,11 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * JCTools {@link SpscArrayQueue} and {@link MpscArrayQueue} of {@code byte[]}
- * records, holding as many records as a logbuf ring of the same byte capacity
- * (JCTools rounds that up to a power of two). No zero-copy API: the producer
- * offers a fresh copy of the payload ({@link ProducerPayload#nextRecordCopy()});
- * the consumer uses the batch {@code drain(consumer, DRAIN_BATCH)}.
+ * JCTools {@link SpscArrayQueue} and {@link MpscArrayQueue} of {@code byte[]} records,
+ * holding as many records as a logbuf ring of the same byte capacity (JCTools rounds that
+ * up to a power of two). No zero-copy API: the producer offers a fresh copy of the
+ * payload ({@link ProducerPayload#nextRecordCopy()}); the consumer uses the batch
+ * {@code drain(consumer, DRAIN_BATCH)}.
  */
 public final class JctoolsQueues {
 
@@ -26,17 +26,21 @@ public final class JctoolsQueues {
 
     /** Reads every record it is handed; the consumer thread's only handler. */
     static final class DigestHandler implements MessagePassingQueue.Consumer<byte[]> {
+
         long digest;
 
         @Override
         public void accept(byte[] record) {
             digest += PayloadDigest.of(record);
         }
+
     }
 
     /** A queue shared by its producers and its consumer. */
     public abstract static class Queue {
+
         MessagePassingQueue<byte[]> queue;
+
         final DigestHandler handler = new DigestHandler();
 
         /** Offers a copy of the payload; {@code false} when the queue is full. */
@@ -55,21 +59,27 @@ public final class JctoolsQueues {
         public long digest() {
             return handler.digest;
         }
+
     }
 
     @State(Scope.Group)
     public static class Spsc extends Queue {
+
         @Setup(Level.Trial)
         public void open(RecordShape shape) {
             queue = new SpscArrayQueue<>(shape.queueCapacity());
         }
+
     }
 
     @State(Scope.Group)
     public static class Mpsc extends Queue {
+
         @Setup(Level.Trial)
         public void open(RecordShape shape) {
             queue = new MpscArrayQueue<>(shape.queueCapacity());
         }
+
     }
+
 }

@@ -15,9 +15,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * logbuf {@link RingBuffer#spsc(int)} and {@link RingBuffer#mpsc(int)}:
- * {@code tryClaim}, {@code putBytes}, {@code commit}; {@code drain(handler, DRAIN_BATCH)}.
- * Needs no JVM flag.
+ * logbuf {@link RingBuffer#spsc(int)} and {@link RingBuffer#mpsc(int)}: {@code tryClaim},
+ * {@code putBytes}, {@code commit}; {@code drain(handler, DRAIN_BATCH)}. Needs no JVM
+ * flag.
  */
 public final class LogbufRings {
 
@@ -26,18 +26,25 @@ public final class LogbufRings {
 
     /** Reads every record it is handed; the consumer thread's only handler. */
     static final class DigestHandler implements RecordHandler {
+
         long digest;
 
         @Override
         public void onRecord(ByteBuffer buffer, int offset, int length) {
             digest += PayloadDigest.of(buffer, offset, length);
         }
+
     }
 
-    /** A ring, its producer (shared by all producer threads for MPSC) and its consumer. */
+    /**
+     * A ring, its producer (shared by all producer threads for MPSC) and its consumer.
+     */
     public abstract static class Ring {
+
         Producer producer;
+
         Consumer consumer;
+
         final DigestHandler handler = new DigestHandler();
 
         void open(RingBuffer ring) {
@@ -45,7 +52,10 @@ public final class LogbufRings {
             consumer = ring.consumer();
         }
 
-        /** Claims a record, copies the payload in, commits; {@code false} when the ring is full. */
+        /**
+         * Claims a record, copies the payload in, commits; {@code false} when the ring is
+         * full.
+         */
         public boolean write(ProducerPayload payload) {
             byte[] bytes = payload.bytes;
             WriteClaim claim = producer.tryClaim(bytes.length);
@@ -57,7 +67,10 @@ public final class LogbufRings {
             return true;
         }
 
-        /** The same record through {@code offer(byte[])} (claim, copy, commit in one call). */
+        /**
+         * The same record through {@code offer(byte[])} (claim, copy, commit in one
+         * call).
+         */
         public boolean offer(ProducerPayload payload) {
             return producer.offer(payload.bytes);
         }
@@ -69,21 +82,27 @@ public final class LogbufRings {
         public long digest() {
             return handler.digest;
         }
+
     }
 
     @State(Scope.Group)
     public static class Spsc extends Ring {
+
         @Setup(Level.Trial)
         public void open() {
             open(RingBuffer.spsc(Workload.RING_CAPACITY));
         }
+
     }
 
     @State(Scope.Group)
     public static class Mpsc extends Ring {
+
         @Setup(Level.Trial)
         public void open() {
             open(RingBuffer.mpsc(Workload.RING_CAPACITY));
         }
+
     }
+
 }

@@ -17,9 +17,9 @@ import org.openjdk.jmh.infra.Blackhole;
 import org.openjdk.jmh.infra.Control;
 
 /**
- * Producer latency of ArrayBlockingQueue offer of a payload copy ({@link BlockingQueues}): one sampled call is one record
- * written, retried (after {@link Idler#miss()}) in the rare case the paced
- * producer finds the ring full.
+ * Producer latency of ArrayBlockingQueue offer of a payload copy
+ * ({@link BlockingQueues}): one sampled call is one record written, retried (after
+ * {@link Idler#miss()}) in the rare case the paced producer finds the ring full.
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -48,7 +48,8 @@ public class BlockingQueueWriteLatency {
     public void spscDrain(BlockingQueues.Queue ring, Idler idler, Blackhole blackhole) {
         if (ring.drain() == 0) {
             idler.miss();
-        } else {
+        }
+        else {
             idler.hit();
             blackhole.consume(ring.digest());
         }
@@ -74,9 +75,11 @@ public class BlockingQueueWriteLatency {
     public void mpsc2Drain(BlockingQueues.Queue ring, Idler idler, Blackhole blackhole) {
         if (ring.drain() == 0) {
             idler.miss();
-        } else {
+        }
+        else {
             idler.hit();
             blackhole.consume(ring.digest());
         }
     }
+
 }

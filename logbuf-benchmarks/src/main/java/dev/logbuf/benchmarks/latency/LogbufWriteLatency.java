@@ -17,8 +17,8 @@ import org.openjdk.jmh.infra.Blackhole;
 import org.openjdk.jmh.infra.Control;
 
 /**
- * Producer latency of logbuf claim/put/commit ({@link LogbufRings}): one sampled call is one record
- * written, retried (after {@link Idler#miss()}) in the rare case the paced
+ * Producer latency of logbuf claim/put/commit ({@link LogbufRings}): one sampled call is
+ * one record written, retried (after {@link Idler#miss()}) in the rare case the paced
  * producer finds the ring full.
  */
 @BenchmarkMode(Mode.SampleTime)
@@ -48,7 +48,8 @@ public class LogbufWriteLatency {
     public void spscDrain(LogbufRings.Spsc ring, Idler idler, Blackhole blackhole) {
         if (ring.drain() == 0) {
             idler.miss();
-        } else {
+        }
+        else {
             idler.hit();
             blackhole.consume(ring.digest());
         }
@@ -74,9 +75,11 @@ public class LogbufWriteLatency {
     public void mpsc2Drain(LogbufRings.Mpsc ring, Idler idler, Blackhole blackhole) {
         if (ring.drain() == 0) {
             idler.miss();
-        } else {
+        }
+        else {
             idler.hit();
             blackhole.consume(ring.digest());
         }
     }
+
 }

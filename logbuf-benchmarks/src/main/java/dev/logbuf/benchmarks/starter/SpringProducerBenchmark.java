@@ -30,11 +30,11 @@ import org.springframework.context.annotation.Configuration;
 import dev.logbuf.spring.boot.autoconfigure.LogbufAutoConfiguration;
 
 /**
- * The injected {@code @Qualifier("bench") Producer} bean of the starter next to
- * the ring's own core producer, on the same ring: one thread claims, writes 64
- * bytes and commits (or offers), and drains the ring whenever it is full, so
- * both variants pay the same amortized drain. The difference between the two
- * scores is the cost of the bean (a decorator that counts only rejected claims).
+ * The injected {@code @Qualifier("bench") Producer} bean of the starter next to the
+ * ring's own core producer, on the same ring: one thread claims, writes 64 bytes and
+ * commits (or offers), and drains the ring whenever it is full, so both variants pay the
+ * same amortized drain. The difference between the two scores is the cost of the bean (a
+ * decorator that counts only rejected claims).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -43,40 +43,49 @@ import dev.logbuf.spring.boot.autoconfigure.LogbufAutoConfiguration;
 @Measurement(iterations = 5, time = 1)
 @Fork(2)
 public class SpringProducerBenchmark {
+
     private static final int RECORD_LENGTH = 64;
 
-    /** {@code core}: {@code RingBuffer.producer()}; {@code bean}: the starter's injected Producer. */
-    @Param({"core", "bean"})
+    /**
+     * {@code core}: {@code RingBuffer.producer()}; {@code bean}: the starter's injected
+     * Producer.
+     */
+    @Param({ "core", "bean" })
     public String producer;
 
     private ConfigurableApplicationContext context;
+
     private Producer target;
+
     private Consumer consumer;
+
     private final byte[] payload = new byte[RECORD_LENGTH];
+
     private long sequence;
+
     private long digest;
+
     private final RecordHandler sink = (buffer, offset, length) -> digest += buffer.getLong(offset);
 
     @Configuration(proxyBeanMethods = false)
     @ImportAutoConfiguration(LogbufAutoConfiguration.class)
     static class BenchApplication {
+
     }
 
     @Setup(Level.Trial)
     public void start() {
-        context = new SpringApplicationBuilder(BenchApplication.class)
-                .web(WebApplicationType.NONE)
-                .bannerMode(Banner.Mode.OFF)
-                .logStartupInfo(false)
-                .properties("logbuf.rings.bench.type=mpsc", "logbuf.rings.bench.capacity=64KB",
-                        "logbuf.rings.bench.drain.enabled=false", "logging.level.root=WARN")
-                .run();
-        RingBuffer ring = BeanFactoryAnnotationUtils.qualifiedBeanOfType(
-                context.getBeanFactory(), RingBuffer.class, "bench");
+        context = new SpringApplicationBuilder(BenchApplication.class).web(WebApplicationType.NONE)
+            .bannerMode(Banner.Mode.OFF)
+            .logStartupInfo(false)
+            .properties("logbuf.rings.bench.type=mpsc", "logbuf.rings.bench.capacity=64KB",
+                    "logbuf.rings.bench.drain.enabled=false", "logging.level.root=WARN")
+            .run();
+        RingBuffer ring = BeanFactoryAnnotationUtils.qualifiedBeanOfType(context.getBeanFactory(), RingBuffer.class,
+                "bench");
         target = "core".equals(producer) ? ring.producer()
                 : BeanFactoryAnnotationUtils.qualifiedBeanOfType(context.getBeanFactory(), Producer.class, "bench");
-        consumer = BeanFactoryAnnotationUtils.qualifiedBeanOfType(
-                context.getBeanFactory(), Consumer.class, "bench");
+        consumer = BeanFactoryAnnotationUtils.qualifiedBeanOfType(context.getBeanFactory(), Consumer.class, "bench");
     }
 
     @TearDown(Level.Trial)
@@ -103,4 +112,5 @@ public class SpringProducerBenchmark {
             target.offer(payload);
         }
     }
+
 }

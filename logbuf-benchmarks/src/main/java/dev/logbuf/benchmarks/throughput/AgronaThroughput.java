@@ -18,10 +18,10 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * Throughput of Agrona {@code OneToOneRingBuffer} and {@code ManyToOneRingBuffer} ({@link AgronaRings}); its forks,
- * and only its, get {@link AgronaRings#JVM_FLAGS}.
- * Producers write as fast as the ring takes records ({@link Idler} when it is full);
- * one consumer drains in batches. Read the {@code records} and {@code bytes} rates.
+ * Throughput of Agrona {@code OneToOneRingBuffer} and {@code ManyToOneRingBuffer}
+ * ({@link AgronaRings}); its forks, and only its, get {@link AgronaRings#JVM_FLAGS}.
+ * Producers write as fast as the ring takes records ({@link Idler} when it is full); one
+ * consumer drains in batches. Read the {@code records} and {@code bytes} rates.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -36,7 +36,8 @@ public class AgronaThroughput {
     public void spscProduce(AgronaRings.OneToOne ring, ProducerPayload payload, Idler idler) {
         if (ring.write(payload)) {
             idler.hit();
-        } else {
+        }
+        else {
             idler.miss();
         }
     }
@@ -55,7 +56,8 @@ public class AgronaThroughput {
     public void mpsc1Produce(AgronaRings.ManyToOne ring, ProducerPayload payload, Idler idler) {
         if (ring.write(payload)) {
             idler.hit();
-        } else {
+        }
+        else {
             idler.miss();
         }
     }
@@ -74,7 +76,8 @@ public class AgronaThroughput {
     public void mpsc2Produce(AgronaRings.ManyToOne ring, ProducerPayload payload, Idler idler) {
         if (ring.write(payload)) {
             idler.hit();
-        } else {
+        }
+        else {
             idler.miss();
         }
     }
@@ -86,4 +89,5 @@ public class AgronaThroughput {
             Blackhole blackhole) {
         counters.drained(ring.drain(), shape, ring.digest(), idler, blackhole);
     }
+
 }

@@ -18,9 +18,10 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * Throughput of JCTools {@code SpscArrayQueue<byte[]>} and {@code MpscArrayQueue<byte[]>} ({@link JctoolsQueues}).
- * Producers write as fast as the ring takes records ({@link Idler} when it is full);
- * one consumer drains in batches. Read the {@code records} and {@code bytes} rates.
+ * Throughput of JCTools {@code SpscArrayQueue<byte[]>} and {@code MpscArrayQueue<byte[]>}
+ * ({@link JctoolsQueues}). Producers write as fast as the ring takes records
+ * ({@link Idler} when it is full); one consumer drains in batches. Read the
+ * {@code records} and {@code bytes} rates.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -35,7 +36,8 @@ public class JctoolsThroughput {
     public void spscProduce(JctoolsQueues.Spsc ring, ProducerPayload payload, Idler idler) {
         if (ring.write(payload)) {
             idler.hit();
-        } else {
+        }
+        else {
             idler.miss();
         }
     }
@@ -54,7 +56,8 @@ public class JctoolsThroughput {
     public void mpsc1Produce(JctoolsQueues.Mpsc ring, ProducerPayload payload, Idler idler) {
         if (ring.write(payload)) {
             idler.hit();
-        } else {
+        }
+        else {
             idler.miss();
         }
     }
@@ -73,7 +76,8 @@ public class JctoolsThroughput {
     public void mpsc2Produce(JctoolsQueues.Mpsc ring, ProducerPayload payload, Idler idler) {
         if (ring.write(payload)) {
             idler.hit();
-        } else {
+        }
+        else {
             idler.miss();
         }
     }
@@ -85,4 +89,5 @@ public class JctoolsThroughput {
             Blackhole blackhole) {
         counters.drained(ring.drain(), shape, ring.digest(), idler, blackhole);
     }
+
 }

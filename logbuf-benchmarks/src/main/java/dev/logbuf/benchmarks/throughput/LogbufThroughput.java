@@ -18,10 +18,11 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * Throughput of logbuf SPSC and MPSC rings ({@link LogbufRings}); needs no JVM flag. {@code spscOffer}
- * is the SPSC workload through {@code offer(byte[])} instead of claim/put/commit.
- * Producers write as fast as the ring takes records ({@link Idler} when it is full);
- * one consumer drains in batches. Read the {@code records} and {@code bytes} rates.
+ * Throughput of logbuf SPSC and MPSC rings ({@link LogbufRings}); needs no JVM flag.
+ * {@code spscOffer} is the SPSC workload through {@code offer(byte[])} instead of
+ * claim/put/commit. Producers write as fast as the ring takes records ({@link Idler} when
+ * it is full); one consumer drains in batches. Read the {@code records} and {@code bytes}
+ * rates.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -36,7 +37,8 @@ public class LogbufThroughput {
     public void spscProduce(LogbufRings.Spsc ring, ProducerPayload payload, Idler idler) {
         if (ring.write(payload)) {
             idler.hit();
-        } else {
+        }
+        else {
             idler.miss();
         }
     }
@@ -55,7 +57,8 @@ public class LogbufThroughput {
     public void spscOfferProduce(LogbufRings.Spsc ring, ProducerPayload payload, Idler idler) {
         if (ring.offer(payload)) {
             idler.hit();
-        } else {
+        }
+        else {
             idler.miss();
         }
     }
@@ -74,7 +77,8 @@ public class LogbufThroughput {
     public void mpsc1Produce(LogbufRings.Mpsc ring, ProducerPayload payload, Idler idler) {
         if (ring.write(payload)) {
             idler.hit();
-        } else {
+        }
+        else {
             idler.miss();
         }
     }
@@ -93,7 +97,8 @@ public class LogbufThroughput {
     public void mpsc2Produce(LogbufRings.Mpsc ring, ProducerPayload payload, Idler idler) {
         if (ring.write(payload)) {
             idler.hit();
-        } else {
+        }
+        else {
             idler.miss();
         }
     }
@@ -105,4 +110,5 @@ public class LogbufThroughput {
             Blackhole blackhole) {
         counters.drained(ring.drain(), shape, ring.digest(), idler, blackhole);
     }
+
 }

@@ -3,17 +3,16 @@ package dev.logbuf.stress.soak;
 import java.util.SplittableRandom;
 
 /**
- * Soak test for the rings and the channel: runs random rounds (ring kind,
- * capacity, producer count, record sizes, abort rate) of checksummed records
- * for a given total duration, prints each round and the throughput, and ends
- * with {@code N passed, N failed} (N = rounds). Exits 1 if any round failed.
+ * Soak test for the rings and the channel: runs random rounds (ring kind, capacity,
+ * producer count, record sizes, abort rate) of checksummed records for a given total
+ * duration, prints each round and the throughput, and ends with
+ * {@code N passed, N failed} (N = rounds). Exits 1 if any round failed.
  *
  * <pre>
  * java -cp logbuf-stress/target/jcstress.jar dev.logbuf.stress.soak.LogbufSoak [--duration 60s] [--seed N] [--max-round 5s]
- * </pre>
- * Durations take a suffix {@code ms}, {@code s}, {@code m} or {@code h}. A
- * failing round prints its seed; {@code --seed} with the same duration
- * settings replays the same sequence of configurations (thread timing differs).
+ * </pre> Durations take a suffix {@code ms}, {@code s}, {@code m} or {@code h}. A failing
+ * round prints its seed; {@code --seed} with the same duration settings replays the same
+ * sequence of configurations (thread timing differs).
  */
 public final class LogbufSoak {
 
@@ -39,8 +38,7 @@ public final class LogbufSoak {
             usage("duration must be positive and --max-round at least 100ms");
         }
         System.out.printf("logbuf soak: duration %d ms, rounds up to %d ms, seed %d, %d CPUs, Java %s%n",
-                durationMillis, maxRoundMillis, seed, Runtime.getRuntime().availableProcessors(),
-                Runtime.version());
+                durationMillis, maxRoundMillis, seed, Runtime.getRuntime().availableProcessors(), Runtime.version());
 
         SplittableRandom random = new SplittableRandom(seed);
         long end = System.nanoTime() + durationMillis * 1_000_000L;
@@ -55,18 +53,19 @@ public final class LogbufSoak {
             SoakRound.Outcome outcome = new SoakRound(config).run();
             records += outcome.records();
             seconds += outcome.seconds();
-            System.out.printf("%s: %,d records (%,d aborted) in %.2f s = %,.0f records/s  %s%n",
-                    config, outcome.records(), outcome.aborted(), outcome.seconds(),
+            System.out.printf("%s: %,d records (%,d aborted) in %.2f s = %,.0f records/s  %s%n", config,
+                    outcome.records(), outcome.aborted(), outcome.seconds(),
                     outcome.records() / Math.max(outcome.seconds(), 1e-9),
                     outcome.passed() ? "ok" : "FAILED: " + outcome.failure());
             if (outcome.passed()) {
                 passed++;
-            } else {
+            }
+            else {
                 failed++;
             }
         }
-        System.out.printf("soak total: %,d records verified in %.1f s = %,.0f records/s%n",
-                records, seconds, records / Math.max(seconds, 1e-9));
+        System.out.printf("soak total: %,d records verified in %.1f s = %,.0f records/s%n", records, seconds,
+                records / Math.max(seconds, 1e-9));
         System.out.println(passed + " passed, " + failed + " failed");
         System.exit(failed == 0 ? 0 : 1);
     }
@@ -90,7 +89,8 @@ public final class LogbufSoak {
                 return Long.parseLong(t.substring(0, t.length() - 1)) * 3_600_000;
             }
             return Long.parseLong(t) * 1_000;
-        } catch (NumberFormatException e) {
+        }
+        catch (NumberFormatException e) {
             usage("bad duration " + text);
             return 0;
         }
@@ -101,4 +101,5 @@ public final class LogbufSoak {
         System.err.println("usage: LogbufSoak [--duration 60s] [--max-round 5s] [--seed N]");
         System.exit(2);
     }
+
 }

@@ -3,22 +3,24 @@ package dev.logbuf.stress.soak;
 import java.util.zip.CRC32C;
 
 /**
- * The records of one soak round, fully determined by (round seed, producer,
- * sequence): length, bytes and checksum. The producer writes them, the
- * consumer recomputes the one it expects next from each producer and compares
- * byte by byte, so a torn, stale, lost, duplicated or reordered record fails
- * the round.
+ * The records of one soak round, fully determined by (round seed, producer, sequence):
+ * length, bytes and checksum. The producer writes them, the consumer recomputes the one
+ * it expects next from each producer and compares byte by byte, so a torn, stale, lost,
+ * duplicated or reordered record fails the round.
  *
- * <p>Layout: byte 0 = producer index (low 3 bits) and the sequence's low 5
- * bits; then pseudo-random filler; records of 8 bytes and more end with the
- * CRC-32C of everything before it (little-endian).
+ * <p>
+ * Layout: byte 0 = producer index (low 3 bits) and the sequence's low 5 bits; then
+ * pseudo-random filler; records of 8 bytes and more end with the CRC-32C of everything
+ * before it (little-endian).
  */
 final class SoakRecords {
 
     static final int MAX_PRODUCERS = 8;
 
     private final long roundSeed;
+
     private final int minLength;
+
     private final int maxLength;
 
     SoakRecords(long roundSeed, int minLength, int maxLength) {
@@ -42,7 +44,10 @@ final class SoakRecords {
         return minLength + (int) Long.remainderUnsigned(h >>> 3, span);
     }
 
-    /** Writes record {@code sequence} of {@code producer} into {@code dst[0, length)}; returns the length. */
+    /**
+     * Writes record {@code sequence} of {@code producer} into {@code dst[0, length)};
+     * returns the length.
+     */
     int write(int producer, long sequence, byte[] dst) {
         int length = length(producer, sequence);
         dst[0] = (byte) ((producer & 7) | ((sequence & 0x1F) << 3));
@@ -69,7 +74,10 @@ final class SoakRecords {
         return first & 7;
     }
 
-    /** Whether {@code record[0, length)} carries a correct checksum (always true below 8 bytes). */
+    /**
+     * Whether {@code record[0, length)} carries a correct checksum (always true below 8
+     * bytes).
+     */
     static boolean checksumHolds(byte[] record, int length) {
         if (length < 8) {
             return true;
@@ -78,8 +86,8 @@ final class SoakRecords {
         CRC32C crc = new CRC32C();
         crc.update(record, 0, body);
         int sum = (int) crc.getValue();
-        int stored = (record[body] & 0xFF) | (record[body + 1] & 0xFF) << 8
-                | (record[body + 2] & 0xFF) << 16 | (record[body + 3] & 0xFF) << 24;
+        int stored = (record[body] & 0xFF) | (record[body + 1] & 0xFF) << 8 | (record[body + 2] & 0xFF) << 16
+                | (record[body + 3] & 0xFF) << 24;
         return sum == stored;
     }
 
@@ -88,4 +96,5 @@ final class SoakRecords {
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
     }
+
 }

@@ -16,41 +16,54 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One soak round: a ring (or channel) of a random kind and size, some
- * producers writing checksummed records of random length through every
- * producer API, aborting a share of their claims, and one consumer verifying
- * every record against what each producer must have sent next.
+ * One soak round: a ring (or channel) of a random kind and size, some producers writing
+ * checksummed records of random length through every producer API, aborting a share of
+ * their claims, and one consumer verifying every record against what each producer must
+ * have sent next.
  *
- * <p>The round passes when every committed record arrived exactly once, whole
- * and in each producer's order, nothing aborted surfaced, and in the end the
- * consumer position has caught up with the producer position and no stall is
- * reported (for channels: the receiver saw the close only after the last
- * record). A round that does not finish within {@link #SETTLE} after its
- * producers stopped fails as stuck.
+ * <p>
+ * The round passes when every committed record arrived exactly once, whole and in each
+ * producer's order, nothing aborted surfaced, and in the end the consumer position has
+ * caught up with the producer position and no stall is reported (for channels: the
+ * receiver saw the close only after the last record). A round that does not finish within
+ * {@link #SETTLE} after its producers stopped fails as stuck.
  */
 final class SoakRound {
 
-    enum Kind { SPSC, MPSC, CHANNEL_SPSC, CHANNEL_MPSC }
+    enum Kind {
+
+        SPSC, MPSC, CHANNEL_SPSC, CHANNEL_MPSC
+
+    }
 
     /** How long the end of a round may take once the producers are told to stop. */
     static final Duration SETTLE = Duration.ofSeconds(20);
+
     private static final Duration CHANNEL_WAIT = Duration.ofSeconds(10);
+
     /**
-     * Diagnostic switch, {@code -Dlogbuf.soak.read=tryRead|drain|mixed} (default mixed): which
-     * consumer API the ring rounds use, to tell a bug in one path from the other.
+     * Diagnostic switch, {@code -Dlogbuf.soak.read=tryRead|drain|mixed} (default mixed):
+     * which consumer API the ring rounds use, to tell a bug in one path from the other.
      */
     private static final String READ_API = System.getProperty("logbuf.soak.read", "mixed");
 
-    /** Where a ring's bytes live: {@code spsc(int)}/{@code mpsc(int)}, or caller-owned heap or direct memory. */
-    enum Memory { OWN, HEAP_BUFFER, DIRECT_BUFFER }
+    /**
+     * Where a ring's bytes live: {@code spsc(int)}/{@code mpsc(int)}, or caller-owned
+     * heap or direct memory.
+     */
+    enum Memory {
+
+        OWN, HEAP_BUFFER, DIRECT_BUFFER
+
+    }
 
     record Config(int number, Kind kind, Memory memory, int capacity, int producers, int minLength, int maxLength,
-                  double abortRate, long millis, long seed) {
+            double abortRate, long millis, long seed) {
         @Override
         public String toString() {
-            return String.format("round %d %s%s cap=%d producers=%d len=%d..%d abort=%.2f seed=%d",
-                    number, kind, memory == Memory.OWN ? "" : " over " + memory, capacity, producers,
-                    minLength, maxLength, abortRate, seed);
+            return String.format("round %d %s%s cap=%d producers=%d len=%d..%d abort=%.2f seed=%d", number, kind,
+                    memory == Memory.OWN ? "" : " over " + memory, capacity, producers, minLength, maxLength, abortRate,
+                    seed);
         }
     }
 
@@ -81,15 +94,22 @@ final class SoakRound {
         Memory memory = channel ? Memory.OWN : Memory.values()[random.nextInt(Memory.values().length)];
         int producers = single ? 1 : 1 + random.nextInt(4);
         double abortRate = random.nextInt(4) == 0 ? 0.0 : random.nextDouble() * 0.3;
-        return new Config(number, kind, memory, capacity, producers, minLength, maxLength, abortRate, millis, random.nextLong());
+        return new Config(number, kind, memory, capacity, producers, minLength, maxLength, abortRate, millis,
+                random.nextLong());
     }
 
     private final Config config;
+
     private final SoakRecords records;
+
     private final AtomicReference<String> failure = new AtomicReference<>();
+
     private final long[] committed;
+
     private final AtomicLong aborted = new AtomicLong();
+
     private volatile boolean stop;
+
     private volatile boolean abandon;
 
     SoakRound(Config config) {
@@ -103,9 +123,10 @@ final class SoakRound {
         RingBuffer ring = null;
         RingChannel ringChannel = null;
         if (channel) {
-            ringChannel = config.kind() == Kind.CHANNEL_SPSC
-                    ? RingChannel.spsc(config.capacity()) : RingChannel.mpsc(config.capacity());
-        } else {
+            ringChannel = config.kind() == Kind.CHANNEL_SPSC ? RingChannel.spsc(config.capacity())
+                    : RingChannel.mpsc(config.capacity());
+        }
+        else {
             ring = newRing(config.kind(), config.memory(), config.capacity());
             if (ring.capacity() != config.capacity()) {
                 fail("capacity() = " + ring.capacity() + ", expected " + config.capacity());
@@ -122,7 +143,8 @@ final class SoakRound {
             if (channel) {
                 Sender sender = ringChannel.sender();
                 body = () -> sendRecords(index, sender);
-            } else {
+            }
+            else {
                 Producer producer = ring.producer();
                 body = () -> produceRecords(index, producer);
             }
@@ -131,8 +153,7 @@ final class SoakRound {
         RingBuffer finalRing = ring;
         Receiver receiver = channel ? ringChannel.receiver() : null;
         Consumer consumer = channel ? null : ring.consumer();
-        Thread consumerThread = daemon("soak-consumer", channel
-                ? () -> receiveRecords(receiver, verifier)
+        Thread consumerThread = daemon("soak-consumer", channel ? () -> receiveRecords(receiver, verifier)
                 : () -> consumeRecords(finalRing, consumer, verifier, producers));
 
         long start = System.nanoTime();
@@ -158,15 +179,16 @@ final class SoakRound {
         }
         if (stuck) {
             fail("stuck: not finished " + SETTLE.toSeconds() + " s after the producers were stopped"
-                    + (ring != null ? " (consumer " + ring.consumerPosition() + ", producer "
-                    + ring.producerPosition() + ", blocked " + ring.blockedClaim() + ")" : ""));
+                    + (ring != null ? " (consumer " + ring.consumerPosition() + ", producer " + ring.producerPosition()
+                            + ", blocked " + ring.blockedClaim() + ")" : ""));
             abandon = true;
-        } else {
+        }
+        else {
             verifier.checkAllArrived(committed, this::fail);
             if (ring != null) {
                 if (ring.consumerPosition() != ring.producerPosition()) {
-                    fail("drained but consumer position " + ring.consumerPosition()
-                            + " != producer position " + ring.producerPosition());
+                    fail("drained but consumer position " + ring.consumerPosition() + " != producer position "
+                            + ring.producerPosition());
                 }
                 if (ring.blockedClaim().isPresent()) {
                     fail("drained but blockedClaim() = " + ring.blockedClaim());
@@ -186,18 +208,20 @@ final class SoakRound {
             return kind == Kind.SPSC ? RingBuffer.spsc(capacity) : RingBuffer.mpsc(capacity);
         }
         for (int extra = 64; extra <= 1 << 16; extra += 64) {
-            ByteBuffer bytes = memory == Memory.DIRECT_BUFFER
-                    ? ByteBuffer.allocateDirect(capacity + extra) : ByteBuffer.allocate(capacity + extra);
+            ByteBuffer bytes = memory == Memory.DIRECT_BUFFER ? ByteBuffer.allocateDirect(capacity + extra)
+                    : ByteBuffer.allocate(capacity + extra);
             try {
                 RingBuffer ring = kind == Kind.SPSC ? RingBuffer.spsc(bytes) : RingBuffer.mpsc(bytes);
                 if (ring.capacity() >= capacity) {
                     return ring;
                 }
-            } catch (IllegalArgumentException tooSmall) {
+            }
+            catch (IllegalArgumentException tooSmall) {
                 // not enough room beside the counters yet
             }
         }
-        throw new IllegalStateException("no buffer up to 64 KiB beyond " + capacity + " bytes holds a ring of that capacity");
+        throw new IllegalStateException(
+                "no buffer up to 64 KiB beyond " + capacity + " bytes holds a ring of that capacity");
     }
 
     private void fail(String message) {
@@ -210,7 +234,8 @@ final class SoakRound {
         return thread;
     }
 
-    // ---- ring producers and consumer ------------------------------------------------------
+    // ---- ring producers and consumer
+    // ------------------------------------------------------
 
     private void produceRecords(int index, Producer producer) {
         try {
@@ -233,12 +258,16 @@ final class SoakRound {
                 }
             }
             committed[index] = sequence;
-        } catch (RuntimeException | Error e) {
+        }
+        catch (RuntimeException | Error e) {
             fail("producer " + index + " threw " + e);
         }
     }
 
-    /** Claims and fills a record exactly as if it were to be sent, then aborts it (or closes it unresolved). */
+    /**
+     * Claims and fills a record exactly as if it were to be sent, then aborts it (or
+     * closes it unresolved).
+     */
     private boolean abortOne(Producer producer, byte[] scratch, int length, SplittableRandom random) {
         WriteClaim claim = producer.tryClaim(length);
         if (claim == null) {
@@ -247,7 +276,8 @@ final class SoakRound {
         claim.putBytes(0, scratch, 0, length);
         if (random.nextBoolean()) {
             claim.abort();
-        } else {
+        }
+        else {
             claim.close();
         }
         aborted.incrementAndGet();
@@ -263,9 +293,11 @@ final class SoakRound {
                 }
                 if (api == 0) {
                     claim.putBytes(0, scratch, 0, length);
-                } else if (api == 1) {
+                }
+                else if (api == 1) {
                     putInPieces(claim, scratch, length);
-                } else {
+                }
+                else {
                     claim.buffer().put(scratch, 0, length);
                 }
                 claim.commit();
@@ -288,7 +320,10 @@ final class SoakRound {
         }
     }
 
-    /** Writes with putLong / putInt / putShort / putByte, little-endian like the rest of the API. */
+    /**
+     * Writes with putLong / putInt / putShort / putByte, little-endian like the rest of
+     * the API.
+     */
     private static void putInPieces(WriteClaim claim, byte[] src, int length) {
         ByteBuffer view = ByteBuffer.wrap(src, 0, length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         int i = 0;
@@ -311,7 +346,8 @@ final class SoakRound {
     private static int backOff(int attempts) {
         if (attempts < 64) {
             Thread.onSpinWait();
-        } else {
+        }
+        else {
             Thread.yield();
         }
         return attempts + 1;
@@ -345,7 +381,8 @@ final class SoakRound {
                         }
                         got = 1;
                     }
-                } else {
+                }
+                else {
                     got = consumer.drain((buffer, offset, length) -> {
                         buffer.get(offset, scratch, 0, length);
                         verifier.accept(scratch, length, this::fail);
@@ -353,13 +390,17 @@ final class SoakRound {
                 }
                 if (got > 0) {
                     idle = 0;
-                } else if (producersDone) {
-                    return; // every commit happened before the producers ended, and nothing is left
-                } else {
+                }
+                else if (producersDone) {
+                    return; // every commit happened before the producers ended, and
+                            // nothing is left
+                }
+                else {
                     idle = backOff(idle);
                 }
             }
-        } catch (RuntimeException | Error e) {
+        }
+        catch (RuntimeException | Error e) {
             fail("consumer threw " + e);
         }
     }
@@ -373,7 +414,8 @@ final class SoakRound {
         return true;
     }
 
-    // ---- channel senders and receiver -----------------------------------------------------
+    // ---- channel senders and receiver
+    // -----------------------------------------------------
 
     private void sendRecords(int index, Sender sender) {
         try (sender) {
@@ -384,21 +426,25 @@ final class SoakRound {
                 int length = records.write(index, sequence, scratch);
                 WriteClaim claim = random.nextBoolean() ? sender.send(length, CHANNEL_WAIT) : sender.trySend(length);
                 if (claim == null) {
-                    continue; // trySend on a full ring, or a send that timed out (the settle check catches a stuck receiver)
+                    continue; // trySend on a full ring, or a send that timed out (the
+                              // settle check catches a stuck receiver)
                 }
                 claim.putBytes(0, scratch, 0, length);
                 if (random.nextDouble() < config.abortRate()) {
                     claim.abort();
                     aborted.incrementAndGet();
-                } else {
+                }
+                else {
                     claim.commit();
                     sequence++;
                 }
             }
             committed[index] = sequence;
-        } catch (ChannelClosedException e) {
+        }
+        catch (ChannelClosedException e) {
             fail("sender " + index + ": channel reported closed while the receiver was open");
-        } catch (RuntimeException | Error e) {
+        }
+        catch (RuntimeException | Error e) {
             fail("sender " + index + " threw " + e);
         }
     }
@@ -421,13 +467,17 @@ final class SoakRound {
                     verifier.accept(scratch, length, this::fail);
                 }
             }
-        } catch (ChannelClosedException closed) {
+        }
+        catch (ChannelClosedException closed) {
             if (!stop) {
                 fail("receiver saw the channel closed before the senders were told to stop");
             }
-            // Senders close after their last commit: the final count check proves nothing was left unread.
-        } catch (RuntimeException | Error e) {
+            // Senders close after their last commit: the final count check proves nothing
+            // was left unread.
+        }
+        catch (RuntimeException | Error e) {
             fail("receiver threw " + e);
         }
     }
+
 }

@@ -4,15 +4,18 @@ import java.util.Arrays;
 import java.util.function.Consumer;
 
 /**
- * The consumer side of a soak round: every received record must be, byte for
- * byte, the record its producer was due to send next, and carry a correct
- * checksum. Used by the single consumer thread only.
+ * The consumer side of a soak round: every received record must be, byte for byte, the
+ * record its producer was due to send next, and carry a correct checksum. Used by the
+ * single consumer thread only.
  */
 final class Verifier {
 
     private final SoakRecords records;
+
     private final long[] nextSequence;
+
     private final byte[] expected;
+
     private long received;
 
     Verifier(SoakRecords records, int producers) {
@@ -60,4 +63,5 @@ final class Verifier {
             }
         }
     }
+
 }

@@ -10,15 +10,15 @@ import dev.logbuf.archive.FlushPolicy;
 import org.springframework.util.unit.DataSize;
 
 /**
- * The checked archive settings of one ring ({@code logbuf.rings.<name>.archive.*}),
- * made by {@link #of}, which refuses every value the archive cannot be opened with.
+ * The checked archive settings of one ring ({@code logbuf.rings.<name>.archive.*}), made
+ * by {@link #of}, which refuses every value the archive cannot be opened with.
  *
- * @param directory     the directory of the ring's segment files
- * @param segmentSize   bytes at which a segment is sealed
- * @param flush         when written records are forced to the device
+ * @param directory the directory of the ring's segment files
+ * @param segmentSize bytes at which a segment is sealed
+ * @param flush when written records are forced to the device
  * @param flushInterval longest time between forces under {@link FlushPolicy#INTERVAL}
- * @param maxSegments   most segments kept, {@code null} for no limit
- * @param maxAge        age at which sealed segments are deleted, {@code null} for no limit
+ * @param maxSegments most segments kept, {@code null} for no limit
+ * @param maxAge age at which sealed segments are deleted, {@code null} for no limit
  */
 public record ArchiveSettings(Path directory, long segmentSize, FlushPolicy flush, Duration flushInterval,
         Integer maxSegments, Duration maxAge) {
@@ -31,16 +31,16 @@ public record ArchiveSettings(Path directory, long segmentSize, FlushPolicy flus
 
     /**
      * Checks the archive properties of a ring that has an archive directory.
-     *
-     * @param name       the ring's name
-     * @param archive    the bound properties, with a directory
+     * @param name the ring's name
+     * @param archive the bound properties, with a directory
      * @param configured finds the value and origin as written for a property name suffix
      * @throws InvalidRingPropertyException for the first property that is wrong
      */
     static ArchiveSettings of(String name, LogbufProperties.Archive archive,
             Function<String, LogbufRingsRegistrar.ConfiguredValue> configured) {
         DataSize segmentSize = archive.getSegmentSize();
-        if (segmentSize == null || segmentSize.toBytes() < MIN_SEGMENT_SIZE || segmentSize.toBytes() > MAX_SEGMENT_SIZE) {
+        if (segmentSize == null || segmentSize.toBytes() < MIN_SEGMENT_SIZE
+                || segmentSize.toBytes() > MAX_SEGMENT_SIZE) {
             String actual = (segmentSize != null) ? "; it is " + segmentSize.toBytes() + " bytes" : "";
             throw RingSettings.invalid(name, "archive.segment-size", segmentSize, configured,
                     "the segment size must be from " + MIN_SEGMENT_SIZE + "B to 1GB (" + MIN_SEGMENT_SIZE + " to "
@@ -49,8 +49,8 @@ public record ArchiveSettings(Path directory, long segmentSize, FlushPolicy flus
                             + "B to 1GB, for example 64MB (binary units: 1MB = 1,048,576 bytes).");
         }
         if (archive.getFlush() == null) {
-            throw RingSettings.invalid(name, "archive.flush", null, configured, "the flush policy must be none, batch or interval",
-                    "Set %s to none, batch or interval.");
+            throw RingSettings.invalid(name, "archive.flush", null, configured,
+                    "the flush policy must be none, batch or interval", "Set %s to none, batch or interval.");
         }
         RingSettings.requirePositive(name, "archive.flush-interval", archive.getFlushInterval(), configured, "1s");
         Integer maxSegments = archive.getRetention().getMaxSegments();
@@ -69,7 +69,10 @@ public record ArchiveSettings(Path directory, long segmentSize, FlushPolicy flus
                 archive.getFlushInterval(), maxSegments, maxAge);
     }
 
-    /** The flush policy as written in the properties: {@code none}, {@code batch} or {@code interval}. */
+    /**
+     * The flush policy as written in the properties: {@code none}, {@code batch} or
+     * {@code interval}.
+     */
     public String flushName() {
         return this.flush.name().toLowerCase(java.util.Locale.ROOT);
     }

@@ -23,7 +23,10 @@ public enum IdleStrategyType {
         }
     },
 
-    /** Calls {@link Thread#yield()}: low latency, the core stays busy unless others want it. */
+    /**
+     * Calls {@link Thread#yield()}: low latency, the core stays busy unless others want
+     * it.
+     */
     YIELD {
         @Override
         IdleStrategy newIdleStrategy() {
@@ -37,9 +40,9 @@ public enum IdleStrategyType {
     },
 
     /**
-     * Spins {@value #BACKOFF_SPINS} times, yields {@value #BACKOFF_YIELDS} times,
-     * then parks for 1 &micro;s doubling up to {@link #MAX_PARK_NANOS}; any record
-     * resets it to spinning.
+     * Spins {@value #BACKOFF_SPINS} times, yields {@value #BACKOFF_YIELDS} times, then
+     * parks for 1 &micro;s doubling up to {@link #MAX_PARK_NANOS}; any record resets it
+     * to spinning.
      */
     BACKOFF {
         @Override
@@ -48,7 +51,9 @@ public enum IdleStrategyType {
         }
     },
 
-    /** Parks {@link #MAX_PARK_NANOS} at a time: least CPU, up to that much added latency. */
+    /**
+     * Parks {@link #MAX_PARK_NANOS} at a time: least CPU, up to that much added latency.
+     */
     PARK {
         @Override
         IdleStrategy newIdleStrategy() {
@@ -79,6 +84,7 @@ public enum IdleStrategyType {
         /** Called after a drain call that handed at least one record. */
         default void reset() {
         }
+
     }
 
     private static final class BackoffIdleStrategy implements IdleStrategy {
@@ -111,5 +117,7 @@ public enum IdleStrategyType {
             this.yields = 0;
             this.parkNanos = 1;
         }
+
     }
+
 }

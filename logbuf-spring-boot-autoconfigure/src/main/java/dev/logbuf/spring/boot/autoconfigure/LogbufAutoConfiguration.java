@@ -9,10 +9,10 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Import;
 
 /**
- * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
- * for logbuf rings: one {@link RingBuffer}, {@code Producer} and drain loop (or
- * {@code Consumer}) per entry of {@code logbuf.rings}, each injectable with
- * {@code @Qualifier("<name>")}, and the {@link LogbufRings} registry. Off with
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} for logbuf rings: one {@link RingBuffer}, {@code Producer} and
+ * drain loop (or {@code Consumer}) per entry of {@code logbuf.rings}, each injectable
+ * with {@code @Qualifier("<name>")}, and the {@link LogbufRings} registry. Off with
  * {@code logbuf.enabled=false}.
  */
 @AutoConfiguration

@@ -14,22 +14,23 @@ import org.springframework.util.unit.DataSize;
 /**
  * Configuration properties for logbuf rings ({@code logbuf.*}).
  *
- * <p>Every entry of {@link #getRings() rings} becomes one ring with its own
- * {@code RingBuffer}, {@code Producer} and (unless its drain is disabled) drain
- * loop, each injectable with {@code @Qualifier("<name>")}.
+ * <p>
+ * Every entry of {@link #getRings() rings} becomes one ring with its own
+ * {@code RingBuffer}, {@code Producer} and (unless its drain is disabled) drain loop,
+ * each injectable with {@code @Qualifier("<name>")}.
  */
 @ConfigurationProperties("logbuf")
 public class LogbufProperties {
 
     /**
-     * Whether to create the configured rings, their drain loops, health
-     * contributor, meters and endpoint.
+     * Whether to create the configured rings, their drain loops, health contributor,
+     * meters and endpoint.
      */
     private boolean enabled = true;
 
     /**
-     * Rings by name. The name is the bean qualifier, the {@code ring} tag of the
-     * meters, the health component and the suffix of the drain thread's name.
+     * Rings by name. The name is the bean qualifier, the {@code ring} tag of the meters,
+     * the health component and the suffix of the drain thread's name.
      */
     private Map<String, Ring> rings = new LinkedHashMap<>();
 
@@ -55,27 +56,27 @@ public class LogbufProperties {
     public static class Ring {
 
         /**
-         * Ring type: 'spsc' for one producing thread at a time, 'mpsc' for any
-         * number of producing threads.
+         * Ring type: 'spsc' for one producing thread at a time, 'mpsc' for any number of
+         * producing threads.
          */
         private RingBuffer.Type type = RingBuffer.Type.MPSC;
 
         /**
-         * Data capacity (binary units: 1MB is 1,048,576 bytes), rounded up to a
-         * power of two; from 16B to 1GB. The largest record is about half of it.
+         * Data capacity (binary units: 1MB is 1,048,576 bytes), rounded up to a power of
+         * two; from 16B to 1GB. The largest record is about half of it.
          */
         private DataSize capacity = DataSize.ofMegabytes(1);
 
         /**
-         * How long the record at the head may stay claimed but uncommitted before
-         * the ring is reported stalled (health DOWN, logbuf.ring.stalled above 0).
+         * How long the record at the head may stay claimed but uncommitted before the
+         * ring is reported stalled (health DOWN, logbuf.ring.stalled above 0).
          */
         private Duration stallTimeout = Duration.ofSeconds(5);
 
         /**
-         * Name of the dev.logbuf.RecordHandler bean that the drain loop feeds.
-         * Required while the drain is enabled, unless the ring has an archive
-         * directory; not allowed together with one.
+         * Name of the dev.logbuf.RecordHandler bean that the drain loop feeds. Required
+         * while the drain is enabled, unless the ring has an archive directory; not
+         * allowed together with one.
          */
         private String handler;
 
@@ -85,8 +86,8 @@ public class LogbufProperties {
         private final Drain drain = new Drain();
 
         /**
-         * Built-in durable archive: the drain loop writes the records to segment
-         * files in a directory instead of feeding a handler bean.
+         * Built-in durable archive: the drain loop writes the records to segment files in
+         * a directory instead of feeding a handler bean.
          */
         private final Archive archive = new Archive();
 
@@ -140,28 +141,28 @@ public class LogbufProperties {
 
         /**
          * Directory of the ring's archive segments; created when missing. Setting it
-         * makes the archive the ring's record handler (no handler bean then). One
-         * ring per directory.
+         * makes the archive the ring's record handler (no handler bean then). One ring
+         * per directory.
          */
         private Path directory;
 
         /**
-         * Size at which a segment is sealed and the next one started (binary units:
-         * 1MB is 1,048,576 bytes); from 49B to 1GB. A segment is read into the heap
-         * whole when the archive is opened or read.
+         * Size at which a segment is sealed and the next one started (binary units: 1MB
+         * is 1,048,576 bytes); from 49B to 1GB. A segment is read into the heap whole
+         * when the archive is opened or read.
          */
         private DataSize segmentSize = DataSize.ofMegabytes(64);
 
         /**
-         * When written records are forced to the storage device: 'none' (the
-         * operating system decides), 'batch' (after every drain batch) or
-         * 'interval' (at the end of the first batch once flush-interval has passed).
+         * When written records are forced to the storage device: 'none' (the operating
+         * system decides), 'batch' (after every drain batch) or 'interval' (at the end of
+         * the first batch once flush-interval has passed).
          */
         private FlushPolicy flush = FlushPolicy.BATCH;
 
         /**
-         * Longest time between two forces with flush 'interval': at most this much
-         * is lost on a power failure.
+         * Longest time between two forces with flush 'interval': at most this much is
+         * lost on a power failure.
          */
         private Duration flushInterval = Duration.ofSeconds(1);
 
@@ -209,21 +210,21 @@ public class LogbufProperties {
     }
 
     /**
-     * Retention of an archive's segments: the oldest sealed segments are deleted
-     * first, so what remains is contiguous; the segment being written is never
-     * deleted. Unset: every segment is kept.
+     * Retention of an archive's segments: the oldest sealed segments are deleted first,
+     * so what remains is contiguous; the segment being written is never deleted. Unset:
+     * every segment is kept.
      */
     public static class Retention {
 
         /**
-         * Most segments to keep, the one being written included; at least 1. Unset
-         * for no limit.
+         * Most segments to keep, the one being written included; at least 1. Unset for no
+         * limit.
          */
         private Integer maxSegments;
 
         /**
-         * Sealed segments whose last write is this old are deleted (checked at
-         * rotation and at the end of drain batches). Unset for no limit.
+         * Sealed segments whose last write is this old are deleted (checked at rotation
+         * and at the end of drain batches). Unset for no limit.
          */
         private Duration maxAge;
 
@@ -251,28 +252,27 @@ public class LogbufProperties {
     public static class Drain {
 
         /**
-         * Whether a drain loop feeds the ring's records to its handler. When
-         * false, no drain loop runs and the application injects the ring's
-         * Consumer (@Qualifier with the ring's name) and reads it itself.
+         * Whether a drain loop feeds the ring's records to its handler. When false, no
+         * drain loop runs and the application injects the ring's Consumer (@Qualifier
+         * with the ring's name) and reads it itself.
          */
         private boolean enabled = true;
 
         /**
-         * Largest number of records handed to the handler per drain call; the
-         * space of a batch is released in one step.
+         * Largest number of records handed to the handler per drain call; the space of a
+         * batch is released in one step.
          */
         private int batchLimit = 256;
 
         /**
-         * What the drain thread does when the ring is empty: 'busy-spin',
-         * 'yield', 'backoff' (spin, then yield, then park up to 1ms) or 'park'
-         * (park 1ms).
+         * What the drain thread does when the ring is empty: 'busy-spin', 'yield',
+         * 'backoff' (spin, then yield, then park up to 1ms) or 'park' (park 1ms).
          */
         private IdleStrategyType idleStrategy = IdleStrategyType.BACKOFF;
 
         /**
-         * How long stopping the drain loop keeps handing committed records to
-         * the handler before it gives up.
+         * How long stopping the drain loop keeps handing committed records to the handler
+         * before it gives up.
          */
         private Duration shutdownTimeout = Duration.ofSeconds(10);
 

@@ -9,10 +9,10 @@ import dev.logbuf.RingBuffer;
 
 /**
  * One configured ring with everything the starter keeps about it: its
- * {@link RingSettings}, the {@link RingBuffer}, the {@link Producer} bean, the
- * drain loop (when enabled) and the counters that health, meters and the
- * {@code logbuf} endpoint read. Every monitoring method may be called from any
- * thread and never slows the producers or the drain loop.
+ * {@link RingSettings}, the {@link RingBuffer}, the {@link Producer} bean, the drain loop
+ * (when enabled) and the counters that health, meters and the {@code logbuf} endpoint
+ * read. Every monitoring method may be called from any thread and never slows the
+ * producers or the drain loop.
  */
 public final class LogbufRing {
 
@@ -22,15 +22,18 @@ public final class LogbufRing {
 
     private final RejectionCountingProducer producer;
 
-    /** The built-in archive, {@code null} when the ring feeds a handler bean or has no drain loop. */
+    /**
+     * The built-in archive, {@code null} when the ring feeds a handler bean or has no
+     * drain loop.
+     */
     private final RingArchive archive;
 
     /** Guarded by {@code this}: {@link RingBuffer#consumer()} may be called once only. */
     private Consumer consumer;
 
     /**
-     * Set once, when the drain lifecycle bean is made; the volatile write there
-     * pairs with the volatile reads of the monitoring methods.
+     * Set once, when the drain lifecycle bean is made; the volatile write there pairs
+     * with the volatile reads of the monitoring methods.
      */
     private volatile RingDrainLifecycle drain;
 
@@ -60,17 +63,17 @@ public final class LogbufRing {
     }
 
     /**
-     * The {@code @Qualifier("<name>") Producer} bean: the ring's producer, counting
-     * the claims and offers that find the ring full. For an SPSC ring it must be
-     * used by one thread at a time.
+     * The {@code @Qualifier("<name>") Producer} bean: the ring's producer, counting the
+     * claims and offers that find the ring full. For an SPSC ring it must be used by one
+     * thread at a time.
      */
     public Producer producer() {
         return this.producer;
     }
 
     /**
-     * The ring's one consumer, made on first call. The drain loop takes it when the
-     * drain is enabled; otherwise it is the {@code @Qualifier("<name>") Consumer} bean.
+     * The ring's one consumer, made on first call. The drain loop takes it when the drain
+     * is enabled; otherwise it is the {@code @Qualifier("<name>") Consumer} bean.
      */
     public synchronized Consumer consumer() {
         if (this.consumer == null) {
@@ -96,8 +99,8 @@ public final class LogbufRing {
     }
 
     /**
-     * Bytes between the consumer and the producer position: committed records not
-     * yet drained plus claims in progress, headers and padding included.
+     * Bytes between the consumer and the producer position: committed records not yet
+     * drained plus claims in progress, headers and padding included.
      */
     public long usedBytes() {
         // consumer first: the producer position only grows, so one read after it is
@@ -112,7 +115,10 @@ public final class LogbufRing {
         return this.producer.rejectedCount();
     }
 
-    /** Records handed to the handler (or the archive) by the drain loop (0 when the drain is disabled). */
+    /**
+     * Records handed to the handler (or the archive) by the drain loop (0 when the drain
+     * is disabled).
+     */
     public long recordsConsumed() {
         RingDrainLifecycle drain = this.drain;
         return (drain != null) ? drain.recordsDrained() : 0;
@@ -140,7 +146,10 @@ public final class LogbufRing {
         return drain != null && drain.isRunning();
     }
 
-    /** The ring's built-in archive ({@code archive.directory}); empty when it feeds a handler bean. */
+    /**
+     * The ring's built-in archive ({@code archive.directory}); empty when it feeds a
+     * handler bean.
+     */
     public Optional<RingArchive> archive() {
         return Optional.ofNullable(this.archive);
     }
@@ -150,7 +159,10 @@ public final class LogbufRing {
         return this.ring.blockedClaim();
     }
 
-    /** The record at the head when it has stayed claimed for at least {@code stall-timeout}. */
+    /**
+     * The record at the head when it has stayed claimed for at least
+     * {@code stall-timeout}.
+     */
     public Optional<BlockedClaim> stalledClaim() {
         long stallTimeoutNanos = this.settings.stallTimeout().toNanos();
         return this.ring.blockedClaim().filter((claim) -> claim.blockedForNanos() >= stallTimeoutNanos);
@@ -168,4 +180,5 @@ public final class LogbufRing {
     public String toString() {
         return "LogbufRing[" + name() + ", " + type() + ", " + capacity() + " bytes]";
     }
+
 }

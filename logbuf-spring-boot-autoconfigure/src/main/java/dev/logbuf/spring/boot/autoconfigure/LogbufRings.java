@@ -9,8 +9,8 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The registry bean of every ring configured under {@code logbuf.rings}, by name,
- * in configuration order.
+ * The registry bean of every ring configured under {@code logbuf.rings}, by name, in
+ * configuration order.
  */
 public final class LogbufRings {
 
@@ -47,7 +47,8 @@ public final class LogbufRings {
     }
 
     /**
-     * @throws IllegalArgumentException naming the rings that exist when there is no ring {@code name}
+     * @throws IllegalArgumentException naming the rings that exist when there is no ring
+     * {@code name}
      */
     public LogbufRing get(String name) {
         LogbufRing ring = this.rings.get(name);
@@ -61,4 +62,5 @@ public final class LogbufRings {
     public String toString() {
         return "LogbufRings" + names();
     }
+
 }

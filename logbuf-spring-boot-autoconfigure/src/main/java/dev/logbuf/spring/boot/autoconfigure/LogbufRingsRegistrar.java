@@ -34,12 +34,12 @@ import org.springframework.core.type.AnnotationMetadata;
 import org.springframework.util.ClassUtils;
 
 /**
- * Registers the beans of every ring under {@code logbuf.rings} while the
- * configuration classes are read, so that later {@code @ConditionalOnBean}
- * conditions see them: the {@link LogbufRings} registry, and per ring its
- * {@link RingBuffer}, {@link Producer}, {@link Consumer} (drain disabled) or
- * {@link RingDrainLifecycle} (drain enabled, feeding a handler bean or the ring's
- * built-in archive), each qualified with the ring's name. Bad values fail here with an {@link InvalidRingPropertyException}.
+ * Registers the beans of every ring under {@code logbuf.rings} while the configuration
+ * classes are read, so that later {@code @ConditionalOnBean} conditions see them: the
+ * {@link LogbufRings} registry, and per ring its {@link RingBuffer}, {@link Producer},
+ * {@link Consumer} (drain disabled) or {@link RingDrainLifecycle} (drain enabled, feeding
+ * a handler bean or the ring's built-in archive), each qualified with the ring's name.
+ * Bad values fail here with an {@link InvalidRingPropertyException}.
  */
 class LogbufRingsRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware, BeanFactoryAware {
 
@@ -67,9 +67,10 @@ class LogbufRingsRegistrar implements ImportBeanDefinitionRegistrar, Environment
     @Override
     public void registerBeanDefinitions(AnnotationMetadata importingClassMetadata, BeanDefinitionRegistry registry) {
         List<RingSettings> settings = bindRingSettings();
-        registry.registerBeanDefinition(RINGS_BEAN_NAME, new RootBeanDefinition(LogbufRings.class,
-                () -> new LogbufRings(settings, (ring) -> new RingArchive(ring.name(), ring.archive(),
-                        configuredValue(ring.name(), "archive.directory"), this::archiveWriterCustomizers))));
+        registry.registerBeanDefinition(RINGS_BEAN_NAME,
+                new RootBeanDefinition(LogbufRings.class,
+                        () -> new LogbufRings(settings, (ring) -> new RingArchive(ring.name(), ring.archive(),
+                                configuredValue(ring.name(), "archive.directory"), this::archiveWriterCustomizers))));
         for (RingSettings ring : settings) {
             String name = ring.name();
             register(registry, beanName(name, "ringBuffer"), RingBuffer.class, name,
@@ -121,7 +122,8 @@ class LogbufRingsRegistrar implements ImportBeanDefinitionRegistrar, Environment
         if (!this.beanFactory.isTypeMatch(handlerName, RecordHandler.class)) {
             Class<?> actual = this.beanFactory.getType(handlerName);
             throw new RecordHandlerNotFoundException(ring, handlerName,
-                    (actual != null) ? ClassUtils.getQualifiedName(actual) : "bean of unknown type", handlerBeanNames());
+                    (actual != null) ? ClassUtils.getQualifiedName(actual) : "bean of unknown type",
+                    handlerBeanNames());
         }
         RecordHandler handler = this.beanFactory.getBean(handlerName, RecordHandler.class);
         if (this.beanFactory instanceof ConfigurableBeanFactory configurable) {
@@ -156,13 +158,14 @@ class LogbufRingsRegistrar implements ImportBeanDefinitionRegistrar, Environment
             throw translate(ex);
         }
         List<RingSettings> settings = new ArrayList<>(rings.size());
-        rings.forEach((name, ring) -> settings.add(RingSettings.of(name, ring, (suffix) -> configuredValue(name, suffix))));
+        rings.forEach(
+                (name, ring) -> settings.add(RingSettings.of(name, ring, (suffix) -> configuredValue(name, suffix))));
         return settings;
     }
 
     /**
-     * Where and how a ring property was written, or {@code null} when it is not
-     * written anywhere (its default applies).
+     * Where and how a ring property was written, or {@code null} when it is not written
+     * anywhere (its default applies).
      */
     ConfiguredValue configuredValue(String ring, String suffix) {
         ConfigurationPropertyName name = ConfigurationPropertyName.ofIfValid(propertyName(ring, suffix));
@@ -180,8 +183,8 @@ class LogbufRingsRegistrar implements ImportBeanDefinitionRegistrar, Environment
 
     /**
      * Turns a conversion failure under {@code logbuf.rings.<ring>.*} (say,
-     * {@code type: lifo}) into an {@link InvalidRingPropertyException}; other
-     * failures stay as they are.
+     * {@code type: lifo}) into an {@link InvalidRingPropertyException}; other failures
+     * stay as they are.
      */
     private RuntimeException translate(BindException ex) {
         ConfigurationProperty property = ex.getProperty();
@@ -195,28 +198,30 @@ class LogbufRingsRegistrar implements ImportBeanDefinitionRegistrar, Environment
         String fullName = propertyName(ring, suffix);
         ConfiguredValue value = ConfiguredValue.of(property);
         String[] help = switch (suffix) {
-            case "type" -> new String[] { "the type must be spsc or mpsc",
-                    "Set " + fullName + " to spsc (one producing thread at a time) or mpsc (any number of producing threads)." };
-            case "capacity" -> new String[] { "the capacity must be a data size from 16B to 1GB",
-                    "Set " + fullName + " to a size such as 1MB or 64KB (units B, KB, MB, GB; binary: 1MB = 1,048,576 bytes)." };
+            case "type" -> new String[] { "the type must be spsc or mpsc", "Set " + fullName
+                    + " to spsc (one producing thread at a time) or mpsc (any number of producing threads)." };
+            case "capacity" -> new String[] { "the capacity must be a data size from 16B to 1GB", "Set " + fullName
+                    + " to a size such as 1MB or 64KB (units B, KB, MB, GB; binary: 1MB = 1,048,576 bytes)." };
             case "stall-timeout", "drain.shutdown-timeout" -> new String[] { "the value must be a positive duration",
                     "Set " + fullName + " to a positive duration such as 5s or 500ms." };
             case "drain.batch-limit" -> new String[] { "the batch limit must be a positive whole number",
                     "Set " + fullName + " to a positive number of records per drain call, such as 256." };
             case "drain.idle-strategy" -> new String[] { "the idle strategy must be busy-spin, yield, backoff or park",
                     "Set " + fullName + " to busy-spin, yield, backoff or park." };
-            case "drain.enabled" -> new String[] { "the value must be true or false",
-                    "Set " + fullName + " to true or false." };
-            case "archive.segment-size" -> new String[] { "the segment size must be a data size from "
-                    + ArchiveSettings.MIN_SEGMENT_SIZE + "B to 1GB",
-                    "Set " + fullName + " to a size such as 64MB (units B, KB, MB, GB; binary: 1MB = 1,048,576 bytes)." };
+            case "drain.enabled" ->
+                new String[] { "the value must be true or false", "Set " + fullName + " to true or false." };
+            case "archive.segment-size" -> new String[] {
+                    "the segment size must be a data size from " + ArchiveSettings.MIN_SEGMENT_SIZE + "B to 1GB",
+                    "Set " + fullName
+                            + " to a size such as 64MB (units B, KB, MB, GB; binary: 1MB = 1,048,576 bytes)." };
             case "archive.flush" -> new String[] { "the flush policy must be none, batch or interval",
                     "Set " + fullName + " to none, batch or interval." };
-            case "archive.flush-interval", "archive.retention.max-age" -> new String[] {
-                    "the value must be a positive duration",
-                    "Set " + fullName + " to a positive duration such as 1s, 12h or 7d." };
-            case "archive.retention.max-segments" -> new String[] { "the value must be a positive whole number",
-                    "Set " + fullName + " to a positive number of segments, such as 100, or remove it to keep every segment." };
+            case "archive.flush-interval", "archive.retention.max-age" ->
+                new String[] { "the value must be a positive duration",
+                        "Set " + fullName + " to a positive duration such as 1s, 12h or 7d." };
+            case "archive.retention.max-segments" ->
+                new String[] { "the value must be a positive whole number", "Set " + fullName
+                        + " to a positive number of segments, such as 100, or remove it to keep every segment." };
             default -> new String[] { "the value cannot be converted",
                     "Correct " + fullName + " (see the logbuf starter documentation for its values)." };
         };
@@ -226,7 +231,7 @@ class LogbufRingsRegistrar implements ImportBeanDefinitionRegistrar, Environment
     /**
      * A property's value as written, and where.
      *
-     * @param text   the value's text
+     * @param text the value's text
      * @param origin where it was written (file and line), {@code null} when unknown
      */
     record ConfiguredValue(String text, String origin) {
@@ -236,4 +241,5 @@ class LogbufRingsRegistrar implements ImportBeanDefinitionRegistrar, Environment
                     (property.getOrigin() != null) ? property.getOrigin().toString() : null);
         }
     }
+
 }

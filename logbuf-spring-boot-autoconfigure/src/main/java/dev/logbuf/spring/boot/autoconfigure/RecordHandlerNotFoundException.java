@@ -3,9 +3,9 @@ package dev.logbuf.spring.boot.autoconfigure;
 import java.util.List;
 
 /**
- * The bean named by {@code logbuf.rings.<name>.handler} does not exist or is not
- * a {@link dev.logbuf.RecordHandler}. {@link RecordHandlerNotFoundFailureAnalyzer}
- * explains it and lists the handler beans that do exist.
+ * The bean named by {@code logbuf.rings.<name>.handler} does not exist or is not a
+ * {@link dev.logbuf.RecordHandler}. {@link RecordHandlerNotFoundFailureAnalyzer} explains
+ * it and lists the handler beans that do exist.
  */
 public class RecordHandlerNotFoundException extends RuntimeException {
 
@@ -20,16 +20,16 @@ public class RecordHandlerNotFoundException extends RuntimeException {
     private final List<String> availableHandlers;
 
     /**
-     * @param ringName          the ring whose handler is missing
-     * @param handlerName       the bean name from {@code logbuf.rings.<name>.handler}
-     * @param actualType        the type of the bean with that name when it is not a
-     *                          RecordHandler, {@code null} when there is no such bean
+     * @param ringName the ring whose handler is missing
+     * @param handlerName the bean name from {@code logbuf.rings.<name>.handler}
+     * @param actualType the type of the bean with that name when it is not a
+     * RecordHandler, {@code null} when there is no such bean
      * @param availableHandlers names of the RecordHandler beans that do exist
      */
     public RecordHandlerNotFoundException(String ringName, String handlerName, String actualType,
             List<String> availableHandlers) {
-        super("Ring '" + ringName + "': " + LogbufRingsRegistrar.propertyName(ringName, "handler") + " = '" + handlerName
-                + "' but " + (actualType == null ? "there is no bean with that name"
+        super("Ring '" + ringName + "': " + LogbufRingsRegistrar.propertyName(ringName, "handler") + " = '"
+                + handlerName + "' but " + (actualType == null ? "there is no bean with that name"
                         : "that bean is a " + actualType + ", not a dev.logbuf.RecordHandler"));
         this.ringName = ringName;
         this.handlerName = handlerName;
@@ -45,7 +45,10 @@ public class RecordHandlerNotFoundException extends RuntimeException {
         return this.handlerName;
     }
 
-    /** The type of the bean named like the handler when it is not a RecordHandler, else {@code null}. */
+    /**
+     * The type of the bean named like the handler when it is not a RecordHandler, else
+     * {@code null}.
+     */
     public String getActualType() {
         return this.actualType;
     }
@@ -53,4 +56,5 @@ public class RecordHandlerNotFoundException extends RuntimeException {
     public List<String> getAvailableHandlers() {
         return this.availableHandlers;
     }
+
 }

@@ -4,8 +4,8 @@ import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
- * Explains a {@link RecordHandlerNotFoundException}: the ring, the handler
- * property, the bean name written there, and the handler beans that exist.
+ * Explains a {@link RecordHandlerNotFoundException}: the ring, the handler property, the
+ * bean name written there, and the handler beans that exist.
  */
 class RecordHandlerNotFoundFailureAnalyzer extends AbstractFailureAnalyzer<RecordHandlerNotFoundException> {
 
@@ -21,12 +21,18 @@ class RecordHandlerNotFoundFailureAnalyzer extends AbstractFailureAnalyzer<Recor
             description.append("there is no bean named '").append(cause.getHandlerName()).append("'");
         }
         else {
-            description.append("the bean named '").append(cause.getHandlerName()).append("' is a ")
-                .append(cause.getActualType()).append(", not a dev.logbuf.RecordHandler");
+            description.append("the bean named '")
+                .append(cause.getHandlerName())
+                .append("' is a ")
+                .append(cause.getActualType())
+                .append(", not a dev.logbuf.RecordHandler");
         }
         StringBuilder action = new StringBuilder();
-        action.append("Declare a dev.logbuf.RecordHandler bean named '").append(cause.getHandlerName())
-            .append("', or set ").append(property).append(" to the name of an existing RecordHandler bean");
+        action.append("Declare a dev.logbuf.RecordHandler bean named '")
+            .append(cause.getHandlerName())
+            .append("', or set ")
+            .append(property)
+            .append(" to the name of an existing RecordHandler bean");
         if (cause.getAvailableHandlers().isEmpty()) {
             action.append(" (there is none yet)");
         }
@@ -35,7 +41,10 @@ class RecordHandlerNotFoundFailureAnalyzer extends AbstractFailureAnalyzer<Recor
         }
         action.append(". To read the ring yourself instead, set ")
             .append(LogbufRingsRegistrar.propertyName(cause.getRingName(), "drain.enabled"))
-            .append("=false and inject @Qualifier(\"").append(cause.getRingName()).append("\") Consumer.");
+            .append("=false and inject @Qualifier(\"")
+            .append(cause.getRingName())
+            .append("\") Consumer.");
         return new FailureAnalysis(description.toString(), action.toString(), cause);
     }
+
 }

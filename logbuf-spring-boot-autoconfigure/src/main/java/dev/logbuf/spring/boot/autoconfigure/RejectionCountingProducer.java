@@ -7,16 +7,17 @@ import dev.logbuf.Producer;
 import dev.logbuf.WriteClaim;
 
 /**
- * The {@link Producer} bean of a ring: passes every call to the ring's own
- * producer and counts the calls that found the ring full
- * ({@code logbuf.claims.rejected}). A successful claim or offer touches no
- * shared counter: only the rejected path increments a {@link LongAdder}, whose
- * cells spread contention when many producers find the ring full at once.
+ * The {@link Producer} bean of a ring: passes every call to the ring's own producer and
+ * counts the calls that found the ring full ({@code logbuf.claims.rejected}). A
+ * successful claim or offer touches no shared counter: only the rejected path increments
+ * a {@link LongAdder}, whose cells spread contention when many producers find the ring
+ * full at once.
  *
- * <p>Once the ring's drain loop has been stopped (after the web server's
- * graceful shutdown), claims and offers are refused as if the ring were full,
- * so that the final drain sees a ring that only shrinks; those refusals are
- * not counted as rejections. Starting the drain loop again reopens it.
+ * <p>
+ * Once the ring's drain loop has been stopped (after the web server's graceful shutdown),
+ * claims and offers are refused as if the ring were full, so that the final drain sees a
+ * ring that only shrinks; those refusals are not counted as rejections. Starting the
+ * drain loop again reopens it.
  */
 final class RejectionCountingProducer implements Producer {
 
@@ -25,9 +26,9 @@ final class RejectionCountingProducer implements Producer {
     private final LongAdder rejected = new LongAdder();
 
     /**
-     * Written by the drain lifecycle's start/stop; read on every claim. A plain
-     * volatile load of a field that changes twice per application lifetime stays
-     * in every producer core's cache, so it costs nothing measurable.
+     * Written by the drain lifecycle's start/stop; read on every claim. A plain volatile
+     * load of a field that changes twice per application lifetime stays in every producer
+     * core's cache, so it costs nothing measurable.
      */
     private volatile boolean closed;
 
@@ -116,4 +117,5 @@ final class RejectionCountingProducer implements Producer {
     public String toString() {
         return "RejectionCountingProducer[" + this.delegate + "]";
     }
+
 }

@@ -19,19 +19,21 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * The built-in archive of one ring ({@code logbuf.rings.<name>.archive.*}): opens
- * the {@link ArchiveWriter} its drain loop writes to, and tells health, meters and
- * the endpoint how the archive is doing.
+ * The built-in archive of one ring ({@code logbuf.rings.<name>.archive.*}): opens the
+ * {@link ArchiveWriter} its drain loop writes to, and tells health, meters and the
+ * endpoint how the archive is doing.
  *
- * <p>Threads: {@link #open()} is called by the drain lifecycle's {@code start()}
- * before it starts the drain thread, {@link #close()} by the drain thread when it
- * ends; the writer is used by that thread only in between. Every monitoring method
- * may be called from any thread.
+ * <p>
+ * Threads: {@link #open()} is called by the drain lifecycle's {@code start()} before it
+ * starts the drain thread, {@link #close()} by the drain thread when it ends; the writer
+ * is used by that thread only in between. Every monitoring method may be called from any
+ * thread.
  *
- * <p>Archive errors are logged here (they reach the writer's listener whether they
- * are thrown to the drain loop or only reported, as a failed rotation or retention
- * is), at most once per {@value #ERROR_LOG_INTERVAL_SECONDS} seconds with the number
- * of errors since the last report.
+ * <p>
+ * Archive errors are logged here (they reach the writer's listener whether they are
+ * thrown to the drain loop or only reported, as a failed rotation or retention is), at
+ * most once per {@value #ERROR_LOG_INTERVAL_SECONDS} seconds with the number of errors
+ * since the last report.
  */
 public final class RingArchive {
 
@@ -53,13 +55,18 @@ public final class RingArchive {
 
     private final ArchiveListener listener = new Listener();
 
-    /** The open writer, {@code null} before the first open and after close; guarded by {@code this} for writes. */
+    /**
+     * The open writer, {@code null} before the first open and after close; guarded by
+     * {@code this} for writes.
+     */
     private volatile ArchiveWriter writer;
 
     /** The last writer opened, kept after close for its segment count. */
     private volatile ArchiveWriter lastWriter;
 
-    /** Bytes written by writers closed before the current one; guarded by {@code this}. */
+    /**
+     * Bytes written by writers closed before the current one; guarded by {@code this}.
+     */
     private long closedBytesWritten;
 
     /** Writer thread only (the listener runs there). */
@@ -72,11 +79,12 @@ public final class RingArchive {
     private long errorsSinceLastLog;
 
     /**
-     * @param ringName       the ring's name
-     * @param settings       its checked archive settings
+     * @param ringName the ring's name
+     * @param settings its checked archive settings
      * @param directoryValue how {@code archive.directory} was written (for failure
-     *                       analysis), {@code null} when unknown
-     * @param customizers    the {@link ArchiveWriterCustomizer} beans, looked up at each open
+     * analysis), {@code null} when unknown
+     * @param customizers the {@link ArchiveWriterCustomizer} beans, looked up at each
+     * open
      */
     RingArchive(String ringName, ArchiveSettings settings, LogbufRingsRegistrar.ConfiguredValue directoryValue,
             Supplier<List<ArchiveWriterCustomizer>> customizers) {
@@ -100,33 +108,44 @@ public final class RingArchive {
         return this.writer != null;
     }
 
-    /** Bytes of record frames written to segments since the application started (all opens together). */
+    /**
+     * Bytes of record frames written to segments since the application started (all opens
+     * together).
+     */
     public synchronized long bytesWritten() {
         ArchiveWriter writer = this.writer;
         return this.closedBytesWritten + ((writer != null) ? writer.bytesWritten() : 0);
     }
 
-    /** Segment files in the directory, the one being written included; 0 before the first open. */
+    /**
+     * Segment files in the directory, the one being written included; 0 before the first
+     * open.
+     */
     public int segmentCount() {
         ArchiveWriter writer = this.lastWriter;
         return (writer != null) ? writer.segmentCount() : 0;
     }
 
-    /** Sequence of the last record handed to the operating system, -1 when none; empty before the first open. */
+    /**
+     * Sequence of the last record handed to the operating system, -1 when none; empty
+     * before the first open.
+     */
     public Optional<Long> writtenSequence() {
         return Optional.ofNullable(this.lastWriter).map(ArchiveWriter::writtenSequence);
     }
 
-    /** Sequence of the last record forced to the device, -1 when none; empty before the first open. */
+    /**
+     * Sequence of the last record forced to the device, -1 when none; empty before the
+     * first open.
+     */
     public Optional<Long> flushedSequence() {
         return Optional.ofNullable(this.lastWriter).map(ArchiveWriter::flushedSequence);
     }
 
     /**
      * Why the open archive cannot write, or empty when it can (or is not open): the
-     * writer's last failure until a later write succeeds, or an archive directory
-     * that has been removed or replaced, so that records go to a segment file no
-     * longer in it.
+     * writer's last failure until a later write succeeds, or an archive directory that
+     * has been removed or replaced, so that records go to a segment file no longer in it.
      */
     public Optional<String> failure() {
         ArchiveWriter writer = this.writer;
@@ -155,9 +174,8 @@ public final class RingArchive {
     /**
      * Opens (or continues) the archive: the directory is created when missing, a torn
      * tail left by a crash is cut.
-     *
-     * @throws InvalidRingPropertyException naming {@code archive.directory} and the
-     *                                      path when the archive cannot be opened there
+     * @throws InvalidRingPropertyException naming {@code archive.directory} and the path
+     * when the archive cannot be opened there
      */
     ArchiveWriter open() {
         ArchiveWriterBuilder builder = ArchiveWriter.builder(directory())
@@ -188,9 +206,8 @@ public final class RingArchive {
     }
 
     /**
-     * Writes what is buffered, forces it (unless the flush policy is {@code none})
-     * and closes the writer. Drain thread only; does nothing when not open.
-     *
+     * Writes what is buffered, forces it (unless the flush policy is {@code none}) and
+     * closes the writer. Drain thread only; does nothing when not open.
      * @throws ArchiveException when the last write or the force failed
      */
     void close() {
@@ -222,7 +239,8 @@ public final class RingArchive {
                 ? "Move " + path + " out of the archive directory (check it first with dev.logbuf.archive.ArchiveTool"
                         + " verify), or set " + property + " to another directory."
                 : "Set " + property + " to a directory the application can create and write (it is created when"
-                        + " missing; one ring per directory), or make " + path + " a directory the application can write.";
+                        + " missing; one ring per directory), or make " + path
+                        + " a directory the application can write.";
         return new InvalidRingPropertyException(this.ringName, property, text, origin, problem, action, ex);
     }
 
@@ -270,5 +288,7 @@ public final class RingArchive {
             RingArchive.this.lastErrorLogNanos = now;
             RingArchive.this.errorsSinceLastLog = 0;
         }
+
     }
+
 }

@@ -16,43 +16,43 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * The drain loop of one ring: a thread named {@code logbuf-drain-<name>} that
- * hands committed records to the ring's {@link RecordHandler} in batches of at
- * most {@code drain.batch-limit}, idling with the configured
- * {@link IdleStrategyType} when the ring is empty.
+ * The drain loop of one ring: a thread named {@code logbuf-drain-<name>} that hands
+ * committed records to the ring's {@link RecordHandler} in batches of at most
+ * {@code drain.batch-limit}, idling with the configured {@link IdleStrategyType} when the
+ * ring is empty.
  *
- * <p>Shutdown: the loop runs in {@link #PHASE}, below the web server's graceful
- * shutdown and stop phases, so it starts before the server accepts requests and
- * stops only after in-flight requests have finished. {@link #stop()} then
- * refuses new claims on the ring's Producer bean and keeps draining until every
- * claimed record has been handed over, or {@code drain.shutdown-timeout} has
- * passed, before it returns.
+ * <p>
+ * Shutdown: the loop runs in {@link #PHASE}, below the web server's graceful shutdown and
+ * stop phases, so it starts before the server accepts requests and stops only after
+ * in-flight requests have finished. {@link #stop()} then refuses new claims on the ring's
+ * Producer bean and keeps draining until every claimed record has been handed over, or
+ * {@code drain.shutdown-timeout} has passed, before it returns.
  *
- * <p>A handler that throws never stops the loop: the error is counted
+ * <p>
+ * A handler that throws never stops the loop: the error is counted
  * ({@code logbuf.drain.errors}) and logged at most once per
- * {@value #ERROR_LOG_INTERVAL_SECONDS} seconds with the number of errors since
- * the last report. The core counts the failing record as consumed, so one bad
- * record never wedges the ring.
+ * {@value #ERROR_LOG_INTERVAL_SECONDS} seconds with the number of errors since the last
+ * report. The core counts the failing record as consumed, so one bad record never wedges
+ * the ring.
  *
- * <p>A ring with an archive directory has no handler bean: the loop opens the
- * ring's {@link RingArchive} in {@link #start()}, hands the records to its
- * {@link ArchiveWriter}, calls {@link ArchiveWriter#endBatch()} after every drain
- * call (also those that drained nothing, so that the {@code interval} flush and age
- * retention make progress), and closes the writer (write, force, close) when the
- * loop ends, after the last committed record. When an archive write fails, the
- * records of that write are lost (the writer drops them); the failure is counted
- * like a handler error, and the loop stops draining for
- * {@value #ARCHIVE_RETRY_MILLIS} ms before it tries again, so that records wait in
- * the ring (producers see it fill up) instead of being drained into a failing
- * archive.
+ * <p>
+ * A ring with an archive directory has no handler bean: the loop opens the ring's
+ * {@link RingArchive} in {@link #start()}, hands the records to its
+ * {@link ArchiveWriter}, calls {@link ArchiveWriter#endBatch()} after every drain call
+ * (also those that drained nothing, so that the {@code interval} flush and age retention
+ * make progress), and closes the writer (write, force, close) when the loop ends, after
+ * the last committed record. When an archive write fails, the records of that write are
+ * lost (the writer drops them); the failure is counted like a handler error, and the loop
+ * stops draining for {@value #ARCHIVE_RETRY_MILLIS} ms before it tries again, so that
+ * records wait in the ring (producers see it fill up) instead of being drained into a
+ * failing archive.
  */
 public final class RingDrainLifecycle implements SmartLifecycle {
 
     /**
      * The drain loops' lifecycle phase: below Boot's web server graceful shutdown
      * ({@code DEFAULT_PHASE - 1024}) and web server start/stop
-     * ({@code DEFAULT_PHASE - 2048}) phases. Lower phases start first and stop
-     * last.
+     * ({@code DEFAULT_PHASE - 2048}) phases. Lower phases start first and stop last.
      */
     public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
 
@@ -65,7 +65,9 @@ public final class RingDrainLifecycle implements SmartLifecycle {
 
     private static final long ARCHIVE_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(ARCHIVE_RETRY_MILLIS);
 
-    /** How much longer than shutdown-timeout stop() waits for a handler call in progress. */
+    /**
+     * How much longer than shutdown-timeout stop() waits for a handler call in progress.
+     */
     private static final Duration STOP_GRACE = Duration.ofSeconds(1);
 
     private static final Log logger = LogFactory.getLog(RingDrainLifecycle.class);
@@ -74,16 +76,25 @@ public final class RingDrainLifecycle implements SmartLifecycle {
 
     private final String handlerName;
 
-    /** The handler bean, or the archive writer opened by start(); read by the drain thread after Thread.start(). */
+    /**
+     * The handler bean, or the archive writer opened by start(); read by the drain thread
+     * after Thread.start().
+     */
     private RecordHandler handler;
 
     /** The ring's built-in archive, {@code null} when it feeds a handler bean. */
     private final RingArchive archive;
 
-    /** The open archive writer (archive rings); written in start() before Thread.start(), then drain thread only. */
+    /**
+     * The open archive writer (archive rings); written in start() before Thread.start(),
+     * then drain thread only.
+     */
     private ArchiveWriter archiveWriter;
 
-    /** Drain thread only: System.nanoTime() before which no drain is tried after an archive failure; 0 when none. */
+    /**
+     * Drain thread only: System.nanoTime() before which no drain is tried after an
+     * archive failure; 0 when none.
+     */
     private long archiveRetryAtNanos;
 
     private final Consumer consumer;
@@ -92,22 +103,37 @@ public final class RingDrainLifecycle implements SmartLifecycle {
 
     private final Object lifecycleMonitor = new Object();
 
-    /** Written under lifecycleMonitor; volatile so monitoring threads read the current one. */
+    /**
+     * Written under lifecycleMonitor; volatile so monitoring threads read the current
+     * one.
+     */
     private volatile Thread thread;
 
-    /** The lifecycle state, written under lifecycleMonitor; volatile for isRunning() from any thread. */
+    /**
+     * The lifecycle state, written under lifecycleMonitor; volatile for isRunning() from
+     * any thread.
+     */
     private volatile boolean running;
 
-    /** Volatile write in stop() pairs with the volatile read at the top of every loop turn. */
+    /**
+     * Volatile write in stop() pairs with the volatile read at the top of every loop
+     * turn.
+     */
     private volatile boolean stopRequested;
 
     /** Drain thread only. */
     private long drained;
 
-    /** Published by the drain thread after each batch (release), read by monitoring (acquire). */
+    /**
+     * Published by the drain thread after each batch (release), read by monitoring
+     * (acquire).
+     */
     private final AtomicLong recordsDrained = new AtomicLong();
 
-    /** Incremented by the drain thread only (a volatile read-modify-write), read by monitoring threads. */
+    /**
+     * Incremented by the drain thread only (a volatile read-modify-write), read by
+     * monitoring threads.
+     */
     private final AtomicLong handlerErrors = new AtomicLong();
 
     /** Drain thread only. */
@@ -150,12 +176,14 @@ public final class RingDrainLifecycle implements SmartLifecycle {
                         + " of the previous run is still in a handler call; not starting a second one");
             }
             if (this.archive != null) {
-                // throws InvalidRingPropertyException naming the directory: the lifecycle does not start
+                // throws InvalidRingPropertyException naming the directory: the lifecycle
+                // does not start
                 this.archiveWriter = this.archive.open();
                 this.handler = this.archiveWriter;
                 this.archiveRetryAtNanos = 0;
             }
-            // volatile write: the new thread reads it in its loop (Thread.start() also orders it)
+            // volatile write: the new thread reads it in its loop (Thread.start() also
+            // orders it)
             this.stopRequested = false;
             this.ring.countingProducer().open();
             Thread thread = new Thread(this::run, "logbuf-drain-" + this.ring.name());
@@ -173,7 +201,8 @@ public final class RingDrainLifecycle implements SmartLifecycle {
                 return;
             }
             this.ring.countingProducer().close();
-            // volatile write: pairs with the read in run(); the loop then drains what is left
+            // volatile write: pairs with the read in run(); the loop then drains what is
+            // left
             this.stopRequested = true;
             Thread thread = this.thread;
             LockSupport.unpark(thread);
@@ -224,7 +253,10 @@ public final class RingDrainLifecycle implements SmartLifecycle {
         return this.ring.name();
     }
 
-    /** The handler bean's name, or {@code archive <directory>} for a ring with a built-in archive. */
+    /**
+     * The handler bean's name, or {@code archive <directory>} for a ring with a built-in
+     * archive.
+     */
     public String getHandlerName() {
         return this.handlerName;
     }
@@ -248,7 +280,10 @@ public final class RingDrainLifecycle implements SmartLifecycle {
         }
     }
 
-    /** Archive rings: writes, forces and closes the segment once the last record was drained. */
+    /**
+     * Archive rings: writes, forces and closes the segment once the last record was
+     * drained.
+     */
     private void closeArchive() {
         if (this.archiveWriter == null) {
             return;
@@ -265,9 +300,9 @@ public final class RingDrainLifecycle implements SmartLifecycle {
     }
 
     /**
-     * After stop: hands over every record claimed before the producer was closed,
-     * waiting for claims still in progress, until the consumer position reaches
-     * the producer position or the shutdown timeout passes.
+     * After stop: hands over every record claimed before the producer was closed, waiting
+     * for claims still in progress, until the consumer position reaches the producer
+     * position or the shutdown timeout passes.
      */
     private void drainClaimedRecords() {
         Duration timeout = this.ring.settings().shutdownTimeout();
@@ -284,8 +319,10 @@ public final class RingDrainLifecycle implements SmartLifecycle {
             if (System.nanoTime() - deadline >= 0 || Thread.currentThread().isInterrupted()) {
                 logger.warn("Logbuf ring '" + this.ring.name() + "': drain stopped after " + timeout + " with "
                         + this.ring.usedBytes() + " bytes not handed to '" + this.handlerName + "'"
-                        + this.ring.blockedClaim().map((claim) -> " (the record at position " + claim.position()
-                                + " is still claimed by " + claim.claimantThreadName() + ")").orElse(""));
+                        + this.ring.blockedClaim()
+                            .map((claim) -> " (the record at position " + claim.position() + " is still claimed by "
+                                    + claim.claimantThreadName() + ")")
+                            .orElse(""));
                 return;
             }
             idle.idle();
@@ -318,7 +355,8 @@ public final class RingDrainLifecycle implements SmartLifecycle {
         ArchiveWriter archiveWriter = this.archiveWriter;
         if (archiveWriter != null) {
             try {
-                // writes the batch with one call and applies the flush policy, also after an empty drain
+                // writes the batch with one call and applies the flush policy, also after
+                // an empty drain
                 archiveWriter.endBatch();
             }
             catch (RuntimeException ex) {
@@ -351,9 +389,8 @@ public final class RingDrainLifecycle implements SmartLifecycle {
             this.errorsSinceLastLog++;
             return;
         }
-        String suppressed = this.errorLogged
-                ? " (" + this.errorsSinceLastLog + " more since the last report, " + this.handlerErrors.get() + " in all)"
-                : "";
+        String suppressed = this.errorLogged ? " (" + this.errorsSinceLastLog + " more since the last report, "
+                + this.handlerErrors.get() + " in all)" : "";
         logger.error("Record handler '" + this.handlerName + "' of logbuf ring '" + this.ring.name()
                 + "' threw; the record is skipped and the drain loop goes on" + suppressed, ex);
         this.errorLogged = true;
@@ -365,4 +402,5 @@ public final class RingDrainLifecycle implements SmartLifecycle {
     public String toString() {
         return "RingDrainLifecycle[" + this.ring.name() + " -> " + this.handlerName + "]";
     }
+
 }

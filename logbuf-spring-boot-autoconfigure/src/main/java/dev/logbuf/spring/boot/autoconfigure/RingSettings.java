@@ -9,22 +9,23 @@ import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
 
 /**
- * The checked settings of one ring, made from its {@link LogbufProperties.Ring}
- * by {@link #of}, which refuses every value the ring cannot be built with.
+ * The checked settings of one ring, made from its {@link LogbufProperties.Ring} by
+ * {@link #of}, which refuses every value the ring cannot be built with.
  *
- * @param name            the ring's name
- * @param type            SPSC or MPSC
- * @param capacity        the requested data capacity in bytes (the ring rounds it up
- *                        to a power of two)
- * @param stallTimeout    how long the head may stay claimed before the ring counts as stalled
- * @param handler         the RecordHandler bean name, {@code null} when the drain is disabled
- *                        and none is set
- * @param drainEnabled    whether a drain loop runs
- * @param batchLimit      records per drain call
- * @param idleStrategy    what the drain loop does when idle
+ * @param name the ring's name
+ * @param type SPSC or MPSC
+ * @param capacity the requested data capacity in bytes (the ring rounds it up to a power
+ * of two)
+ * @param stallTimeout how long the head may stay claimed before the ring counts as
+ * stalled
+ * @param handler the RecordHandler bean name, {@code null} when the drain is disabled and
+ * none is set
+ * @param drainEnabled whether a drain loop runs
+ * @param batchLimit records per drain call
+ * @param idleStrategy what the drain loop does when idle
  * @param shutdownTimeout how long stopping keeps draining
- * @param archive         the built-in archive the drain loop writes to instead of a
- *                        handler bean, {@code null} when the ring has none
+ * @param archive the built-in archive the drain loop writes to instead of a handler bean,
+ * {@code null} when the ring has none
  */
 public record RingSettings(String name, RingBuffer.Type type, int capacity, Duration stallTimeout, String handler,
         boolean drainEnabled, int batchLimit, IdleStrategyType idleStrategy, Duration shutdownTimeout,
@@ -38,12 +39,11 @@ public record RingSettings(String name, RingBuffer.Type type, int capacity, Dura
 
     /**
      * Checks {@code ring} and returns its settings.
-     *
-     * @param name       the ring's name
-     * @param ring       the bound properties
-     * @param configured finds the value and origin as written for a property name
-     *                   suffix such as {@code capacity} or {@code drain.batch-limit}
-     *                   ({@code null} when not written)
+     * @param name the ring's name
+     * @param ring the bound properties
+     * @param configured finds the value and origin as written for a property name suffix
+     * such as {@code capacity} or {@code drain.batch-limit} ({@code null} when not
+     * written)
      * @throws InvalidRingPropertyException for the first property that is wrong
      */
     static RingSettings of(String name, LogbufProperties.Ring ring,
@@ -57,12 +57,14 @@ public record RingSettings(String name, RingBuffer.Type type, int capacity, Dura
         if (capacity == null || capacity.toBytes() < MIN_CAPACITY || capacity.toBytes() > MAX_CAPACITY) {
             String actual = (capacity != null) ? "; it is " + capacity.toBytes() + " bytes" : "";
             throw invalid(name, "capacity", capacity, configured,
-                    "the capacity must be from 16B to 1GB (" + MIN_CAPACITY + " to " + MAX_CAPACITY + " bytes)" + actual,
+                    "the capacity must be from 16B to 1GB (" + MIN_CAPACITY + " to " + MAX_CAPACITY + " bytes)"
+                            + actual,
                     "Set %s to a size from 16B to 1GB, for example 1MB (binary units: 1MB = 1,048,576 bytes).");
         }
         requirePositive(name, "stall-timeout", ring.getStallTimeout(), configured, "5s");
         if (drain.getBatchLimit() < 1) {
-            throw invalid(name, "drain.batch-limit", drain.getBatchLimit(), configured, "the batch limit must be at least 1 record",
+            throw invalid(name, "drain.batch-limit", drain.getBatchLimit(), configured,
+                    "the batch limit must be at least 1 record",
                     "Set %s to a positive number of records per drain call, such as 256.");
         }
         if (drain.getIdleStrategy() == null) {
@@ -117,7 +119,7 @@ public record RingSettings(String name, RingBuffer.Type type, int capacity, Dura
         String property = LogbufRingsRegistrar.propertyName(name, suffix);
         LogbufRingsRegistrar.ConfiguredValue value = configured.apply(suffix);
         String text = (value != null) ? value.text() : (boundValue != null) ? boundValue.toString() : null;
-        return new InvalidRingPropertyException(name, property, text,
-                (value != null) ? value.origin() : null, problem, String.format(actionFormat, property));
+        return new InvalidRingPropertyException(name, property, text, (value != null) ? value.origin() : null, problem,
+                String.format(actionFormat, property));
     }
 }

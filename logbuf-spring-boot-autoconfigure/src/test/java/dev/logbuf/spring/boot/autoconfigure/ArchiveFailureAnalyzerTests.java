@@ -30,8 +30,8 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
  * Every bad archive property, and an archive directory that cannot be used, fails
- * start-up with a failure analysis naming the ring, the property, the value (the
- * path) and what to do.
+ * start-up with a failure analysis naming the ring, the property, the value (the path)
+ * and what to do.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class ArchiveFailureAnalyzerTests {
@@ -151,10 +151,10 @@ class ArchiveFailureAnalyzerTests {
     @Test
     void startupFailurePrintsTheArchiveAnalysis(CapturedOutput output) throws IOException {
         Path file = Files.writeString(this.directory.resolve("taken"), "x");
-        assertThatException().isThrownBy(() -> new SpringApplicationBuilder(BadApplication.class)
-            .web(WebApplicationType.NONE)
-            .properties("logbuf.rings.audit.archive.directory=" + file)
-            .run());
+        assertThatException()
+            .isThrownBy(() -> new SpringApplicationBuilder(BadApplication.class).web(WebApplicationType.NONE)
+                .properties("logbuf.rings.audit.archive.directory=" + file)
+                .run());
         assertThat(output).contains("APPLICATION FAILED TO START")
             .contains("The logbuf ring 'audit' cannot be created.")
             .contains("Property: logbuf.rings.audit.archive.directory")
@@ -171,5 +171,7 @@ class ArchiveFailureAnalyzerTests {
     @Configuration(proxyBeanMethods = false)
     @Import(LogbufAutoConfiguration.class)
     static class BadApplication {
+
     }
+
 }

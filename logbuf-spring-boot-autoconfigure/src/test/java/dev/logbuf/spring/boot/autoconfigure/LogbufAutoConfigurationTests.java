@@ -31,8 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests for {@link LogbufAutoConfiguration}: binding, per-ring beans and
- * qualifiers, drain lifecycles, backing off. Bad properties are covered by
+ * Tests for {@link LogbufAutoConfiguration}: binding, per-ring beans and qualifiers,
+ * drain lifecycles, backing off. Bad properties are covered by
  * {@link LogbufFailureAnalyzerTests}, shutdown draining by
  * {@link RingDrainShutdownTests}.
  */
@@ -53,13 +53,13 @@ class LogbufAutoConfigurationTests {
                 LogbufRings rings = context.getBean(LogbufRings.class);
                 assertThat(rings.names()).containsExactly("audit", "plain");
                 RingSettings audit = rings.get("audit").settings();
-                assertThat(audit).isEqualTo(new RingSettings("audit", RingBuffer.Type.SPSC, 4 * 1024 * 1024,
-                        Duration.ofSeconds(2), "recordingHandler", true, 16, IdleStrategyType.BUSY_SPIN,
-                        Duration.ofSeconds(3), null));
+                assertThat(audit)
+                    .isEqualTo(new RingSettings("audit", RingBuffer.Type.SPSC, 4 * 1024 * 1024, Duration.ofSeconds(2),
+                            "recordingHandler", true, 16, IdleStrategyType.BUSY_SPIN, Duration.ofSeconds(3), null));
                 RingSettings plain = rings.get("plain").settings();
-                assertThat(plain).isEqualTo(new RingSettings("plain", RingBuffer.Type.MPSC, 1024 * 1024,
-                        Duration.ofSeconds(5), "recordingHandler", true, 256, IdleStrategyType.BACKOFF,
-                        Duration.ofSeconds(10), null));
+                assertThat(plain)
+                    .isEqualTo(new RingSettings("plain", RingBuffer.Type.MPSC, 1024 * 1024, Duration.ofSeconds(5),
+                            "recordingHandler", true, 256, IdleStrategyType.BACKOFF, Duration.ofSeconds(10), null));
                 assertThat(rings.get("audit").ringBuffer().type()).isEqualTo(RingBuffer.Type.SPSC);
                 assertThat(rings.get("audit").capacity()).isEqualTo(4 * 1024 * 1024);
                 assertThat(rings.get("plain").ringBuffer().type()).isEqualTo(RingBuffer.Type.MPSC);
@@ -230,11 +230,13 @@ class LogbufAutoConfigurationTests {
     @Test
     void laterConditionsSeeThePerRingBeans() {
         this.runner
-            .withConfiguration(AutoConfigurations.of(LogbufAutoConfiguration.class, ProducerUserAutoConfiguration.class))
+            .withConfiguration(
+                    AutoConfigurations.of(LogbufAutoConfiguration.class, ProducerUserAutoConfiguration.class))
             .withPropertyValues("logbuf.rings.audit.handler=recordingHandler")
             .run((context) -> assertThat(context).hasBean("producerUser"));
         this.runner
-            .withConfiguration(AutoConfigurations.of(LogbufAutoConfiguration.class, ProducerUserAutoConfiguration.class))
+            .withConfiguration(
+                    AutoConfigurations.of(LogbufAutoConfiguration.class, ProducerUserAutoConfiguration.class))
             .run((context) -> assertThat(context).doesNotHaveBean("producerUser"));
     }
 
@@ -288,17 +290,19 @@ class LogbufAutoConfigurationTests {
         RecordingHandler recordingHandler() {
             return new RecordingHandler();
         }
+
     }
 
     @Configuration(proxyBeanMethods = false)
     static class QualifiedInjectionConfiguration {
 
         @Bean
-        InjectedRings injectedRings(@Qualifier("audit") Producer auditProducer, @Qualifier("audit") RingBuffer auditRing,
-                @Qualifier("manual") Producer manualProducer, @Qualifier("manual") RingBuffer manualRing,
-                @Qualifier("manual") Consumer manualConsumer) {
+        InjectedRings injectedRings(@Qualifier("audit") Producer auditProducer,
+                @Qualifier("audit") RingBuffer auditRing, @Qualifier("manual") Producer manualProducer,
+                @Qualifier("manual") RingBuffer manualRing, @Qualifier("manual") Consumer manualConsumer) {
             return new InjectedRings(auditProducer, auditRing, manualProducer, manualRing, manualConsumer);
         }
+
     }
 
     record InjectedRings(Producer auditProducer, RingBuffer auditRing, Producer manualProducer, RingBuffer manualRing,
@@ -314,5 +318,7 @@ class LogbufAutoConfigurationTests {
             return (buffer, offset, length) -> {
             };
         }
+
     }
+
 }

@@ -25,9 +25,8 @@ import static org.assertj.core.api.Assertions.assertThatException;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
- * Every bad ring property fails start-up with a failure analysis whose
- * description names the ring, the property and the value, and whose action
- * says what to write.
+ * Every bad ring property fails start-up with a failure analysis whose description names
+ * the ring, the property and the value, and whose action says what to write.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class LogbufFailureAnalyzerTests {
@@ -37,8 +36,7 @@ class LogbufFailureAnalyzerTests {
         .withUserConfiguration(Handlers.class);
 
     static Stream<Arguments> badProperties() {
-        return Stream.of(
-                arguments("logbuf.rings.audit.type", "lifo", "mpsc (any number of producing threads)"),
+        return Stream.of(arguments("logbuf.rings.audit.type", "lifo", "mpsc (any number of producing threads)"),
                 arguments("logbuf.rings.audit.capacity", "8B", "16B to 1GB"),
                 arguments("logbuf.rings.audit.capacity", "2GB", "16B to 1GB"),
                 arguments("logbuf.rings.audit.capacity", "1MiB", "1MB"),
@@ -54,14 +52,13 @@ class LogbufFailureAnalyzerTests {
     @ParameterizedTest(name = "{0}={1}")
     @MethodSource("badProperties")
     void badValueIsExplainedWithRingPropertyValueAndAction(String property, String value, String actionHint) {
-        this.runner.withPropertyValues("logbuf.rings.audit.handler=archiver", property + "=" + value)
-            .run((context) -> {
-                FailureAnalysis analysis = analyze(context);
-                assertThat(analysis.getDescription()).contains("'audit'")
-                    .contains("Property: " + property)
-                    .contains("Value: \"" + value + "\"");
-                assertThat(analysis.getAction()).startsWith("Set " + property + " to").contains(actionHint);
-            });
+        this.runner.withPropertyValues("logbuf.rings.audit.handler=archiver", property + "=" + value).run((context) -> {
+            FailureAnalysis analysis = analyze(context);
+            assertThat(analysis.getDescription()).contains("'audit'")
+                .contains("Property: " + property)
+                .contains("Value: \"" + value + "\"");
+            assertThat(analysis.getAction()).startsWith("Set " + property + " to").contains(actionHint);
+        });
     }
 
     @Test
@@ -72,7 +69,8 @@ class LogbufFailureAnalyzerTests {
                 .contains("Property: logbuf.rings.audit.handler")
                 .contains("Value: (not set)")
                 .contains("logbuf.rings.audit.drain.enabled defaults to true");
-            assertThat(analysis.getAction()).contains("Set logbuf.rings.audit.handler to the name of a dev.logbuf.RecordHandler bean")
+            assertThat(analysis.getAction())
+                .contains("Set logbuf.rings.audit.handler to the name of a dev.logbuf.RecordHandler bean")
                 .contains("logbuf.rings.audit.drain.enabled=false")
                 .contains("@Qualifier(\"audit\") Consumer");
         });
@@ -102,10 +100,10 @@ class LogbufFailureAnalyzerTests {
 
     @Test
     void startupFailurePrintsTheAnalysisInsteadOfAStackTrace(CapturedOutput output) {
-        assertThatException().isThrownBy(() -> new SpringApplicationBuilder(BadApplication.class)
-            .web(WebApplicationType.NONE)
-            .properties("logbuf.rings.audit.capacity=2GB", "logbuf.rings.audit.handler=archiver")
-            .run());
+        assertThatException()
+            .isThrownBy(() -> new SpringApplicationBuilder(BadApplication.class).web(WebApplicationType.NONE)
+                .properties("logbuf.rings.audit.capacity=2GB", "logbuf.rings.audit.handler=archiver")
+                .run());
         assertThat(output).contains("APPLICATION FAILED TO START")
             .contains("The logbuf ring 'audit' cannot be created.")
             .contains("Property: logbuf.rings.audit.capacity")
@@ -115,10 +113,10 @@ class LogbufFailureAnalyzerTests {
 
     @Test
     void missingHandlerBeanPrintsTheAnalysis(CapturedOutput output) {
-        assertThatException().isThrownBy(() -> new SpringApplicationBuilder(BadApplication.class)
-            .web(WebApplicationType.NONE)
-            .properties("logbuf.rings.audit.handler=archivr")
-            .run());
+        assertThatException()
+            .isThrownBy(() -> new SpringApplicationBuilder(BadApplication.class).web(WebApplicationType.NONE)
+                .properties("logbuf.rings.audit.handler=archivr")
+                .run());
         assertThat(output).contains("APPLICATION FAILED TO START")
             .contains("The logbuf ring 'audit' has no record handler.")
             .contains("there is no bean named 'archivr'")
@@ -148,10 +146,13 @@ class LogbufFailureAnalyzerTests {
         String notAHandler() {
             return "just a string";
         }
+
     }
 
     @Configuration(proxyBeanMethods = false)
     @Import({ Handlers.class, LogbufAutoConfiguration.class })
     static class BadApplication {
+
     }
+
 }

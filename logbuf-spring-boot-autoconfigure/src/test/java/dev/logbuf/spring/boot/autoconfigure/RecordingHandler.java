@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
 import dev.logbuf.RecordHandler;
 
 /**
- * Test handler: keeps a copy of every record, optionally waits for a gate before
- * the first record, and throws for payloads starting with "fail".
+ * Test handler: keeps a copy of every record, optionally waits for a gate before the
+ * first record, and throws for payloads starting with "fail".
  */
 public class RecordingHandler implements RecordHandler {
 
@@ -47,7 +47,9 @@ public class RecordingHandler implements RecordHandler {
         }
     }
 
-    /** Makes the handler wait in its next call until the returned latch is counted down. */
+    /**
+     * Makes the handler wait in its next call until the returned latch is counted down.
+     */
     public CountDownLatch closeGate() {
         CountDownLatch gate = new CountDownLatch(1);
         this.gate = gate;
@@ -74,4 +76,5 @@ public class RecordingHandler implements RecordHandler {
             return new ArrayList<>(this.threads);
         }
     }
+
 }

@@ -26,10 +26,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Rings with a built-in archive ({@code logbuf.rings.<name>.archive.*}): binding,
- * no handler bean, records written in order, the flush policy applied per drain
- * batch, every committed record archived and the writer closed at shutdown,
- * restart. Bad archive values are covered by {@link ArchiveFailureAnalyzerTests}.
+ * Rings with a built-in archive ({@code logbuf.rings.<name>.archive.*}): binding, no
+ * handler bean, records written in order, the flush policy applied per drain batch, every
+ * committed record archived and the writer closed at shutdown, restart. Bad archive
+ * values are covered by {@link ArchiveFailureAnalyzerTests}.
  */
 class RingArchiveTests {
 
@@ -135,18 +135,18 @@ class RingArchiveTests {
                 RingArchive archive = ring.archive().orElseThrow();
                 assertThat(ring.producer().offer(bytes("only"))).isTrue();
                 await().atMost(Duration.ofSeconds(10)).until(() -> archive.writtenSequence().orElse(-1L) == 0);
-                // no further record arrives: the empty drains' batch ends force it once 500ms have passed
+                // no further record arrives: the empty drains' batch ends force it once
+                // 500ms have passed
                 await().atMost(Duration.ofSeconds(10)).until(() -> archive.flushedSequence().orElse(-1L) == 0);
             });
     }
 
     @Test
     void smallSegmentsRotateAndRetentionKeepsTheNewest() {
-        // 32-byte segment header + one 16-byte frame header + 10-byte payload: two records per 100B segment
-        this.runner
-            .withPropertyValues("logbuf.rings.audit.archive.directory=" + this.directory,
-                    "logbuf.rings.audit.archive.segment-size=100B",
-                    "logbuf.rings.audit.archive.retention.max-segments=3")
+        // 32-byte segment header + one 16-byte frame header + 10-byte payload: two
+        // records per 100B segment
+        this.runner.withPropertyValues("logbuf.rings.audit.archive.directory=" + this.directory,
+                "logbuf.rings.audit.archive.segment-size=100B", "logbuf.rings.audit.archive.retention.max-segments=3")
             .run((context) -> {
                 LogbufRing ring = context.getBean(LogbufRings.class).get("audit");
                 for (int i = 0; i < 20; i++) {
@@ -171,7 +171,8 @@ class RingArchiveTests {
             .run((context) -> {
                 LogbufRing ring = context.getBean(LogbufRings.class).get("audit");
                 Producer producer = ring.producer();
-                // a claim held at the head keeps the drain loop waiting: the whole backlog is
+                // a claim held at the head keeps the drain loop waiting: the whole
+                // backlog is
                 // still in the ring when the context starts closing
                 WriteClaim head = producer.tryClaim(8);
                 List<Thread> producers = new ArrayList<>();
@@ -283,4 +284,5 @@ class RingArchiveTests {
             this.delegate.customize(ringName, builder);
         }
     }
+
 }

@@ -19,8 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Stopping a drain loop hands every record claimed before the stop to the handler
- * before {@code stop()} returns, bounded by {@code drain.shutdown-timeout}.
+ * Stopping a drain loop hands every record claimed before the stop to the handler before
+ * {@code stop()} returns, bounded by {@code drain.shutdown-timeout}.
  */
 class RingDrainShutdownTests {
 
@@ -35,7 +35,8 @@ class RingDrainShutdownTests {
     @Test
     void closingTheContextDrainsAHundredThousandRecordsInPerThreadOrder() {
         // 4 MiB holds all 100k records of 16 + 8 header bytes: the whole backlog is
-        // still in the ring when the context closes, because the handler is held at a gate
+        // still in the ring when the context closes, because the handler is held at a
+        // gate
         this.runner
             .withPropertyValues("logbuf.rings.audit.capacity=4MB", "logbuf.rings.audit.handler=recordingHandler",
                     "logbuf.rings.audit.drain.shutdown-timeout=30s")
@@ -85,7 +86,8 @@ class RingDrainShutdownTests {
                 assertThat(producer.offer(new byte[] { 2 })).isTrue();
                 RingDrainLifecycle drain = context.getBean(RingDrainLifecycle.class);
                 drain.stop();
-                // the stop returned although the claim is still open: bounded by the timeout
+                // the stop returned although the claim is still open: bounded by the
+                // timeout
                 assertThat(drain.isRunning()).isFalse();
                 assertThat(handler.records()).hasSize(1);
                 held.abort();
@@ -109,4 +111,5 @@ class RingDrainShutdownTests {
             }
         }
     }
+
 }

@@ -12,9 +12,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 /**
- * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
- * for the {@link LogbufEndpoint logbuf actuator endpoint}; it is created when the
- * endpoint is available (enabled and exposed).
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} for the {@link LogbufEndpoint logbuf actuator endpoint}; it is
+ * created when the endpoint is available (enabled and exposed).
  */
 @AutoConfiguration(after = LogbufAutoConfiguration.class)
 @ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })
@@ -27,4 +27,5 @@ public final class LogbufEndpointAutoConfiguration {
     LogbufEndpoint logbufEndpoint(LogbufRings rings) {
         return new LogbufEndpoint(rings);
     }
+
 }

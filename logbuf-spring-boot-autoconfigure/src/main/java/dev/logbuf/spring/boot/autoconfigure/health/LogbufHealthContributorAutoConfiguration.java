@@ -15,9 +15,10 @@ import org.springframework.context.Lifecycle;
 import org.springframework.context.annotation.Bean;
 
 /**
- * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
- * for the {@code logbuf} health contributor: one {@link RingHealthIndicator} per
- * ring. Off with {@code management.health.logbuf.enabled=false}.
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} for the {@code logbuf} health contributor: one
+ * {@link RingHealthIndicator} per ring. Off with
+ * {@code management.health.logbuf.enabled=false}.
  */
 @AutoConfiguration(after = LogbufAutoConfiguration.class)
 @ConditionalOnClass({ HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
@@ -28,7 +29,8 @@ public final class LogbufHealthContributorAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(name = "logbufHealthContributor")
     CompositeHealthContributor logbufHealthContributor(LogbufRings rings, ApplicationContext context) {
-        return CompositeHealthContributor.fromMap(rings.asMap(),
-                (ring) -> new RingHealthIndicator(ring, () -> (context instanceof Lifecycle lifecycle) && lifecycle.isRunning()));
+        return CompositeHealthContributor.fromMap(rings.asMap(), (ring) -> new RingHealthIndicator(ring,
+                () -> (context instanceof Lifecycle lifecycle) && lifecycle.isRunning()));
     }
+
 }

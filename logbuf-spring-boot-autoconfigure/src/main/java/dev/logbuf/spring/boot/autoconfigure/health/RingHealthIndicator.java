@@ -12,21 +12,22 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
- * Health of one ring ({@code /actuator/health/logbuf/<name>}): {@code DOWN} while
- * the record at the head has stayed claimed for at least the ring's
- * {@code stall-timeout}, or while its drain loop is not running although the
- * application is; {@code UP} otherwise, again by itself once the claim is
- * committed or aborted or the loop is started.
+ * Health of one ring ({@code /actuator/health/logbuf/<name>}): {@code DOWN} while the
+ * record at the head has stayed claimed for at least the ring's {@code stall-timeout}, or
+ * while its drain loop is not running although the application is; {@code UP} otherwise,
+ * again by itself once the claim is committed or aborted or the loop is started.
  *
- * <p>Details always: {@code type}, {@code capacity}, {@code usedBytes},
- * {@code producerPosition}, {@code consumerPosition}, {@code drainRunning}; when
- * stalled also {@code stalledForMs}, {@code stalledAtPosition} and, where the
- * ring knows it, {@code claimantThread}.
+ * <p>
+ * Details always: {@code type}, {@code capacity}, {@code usedBytes},
+ * {@code producerPosition}, {@code consumerPosition}, {@code drainRunning}; when stalled
+ * also {@code stalledForMs}, {@code stalledAtPosition} and, where the ring knows it,
+ * {@code claimantThread}.
  *
- * <p>A ring with a built-in archive also shows {@code archiveDirectory} and
+ * <p>
+ * A ring with a built-in archive also shows {@code archiveDirectory} and
  * {@code archiveSegments}, and is {@code DOWN} with {@code archiveError} while its
- * archive cannot write: from a failed write until a later write succeeds, or while
- * the archive directory is gone or no longer a directory.
+ * archive cannot write: from a failed write until a later write succeeds, or while the
+ * archive directory is gone or no longer a directory.
  */
 public class RingHealthIndicator implements HealthIndicator {
 
@@ -35,9 +36,9 @@ public class RingHealthIndicator implements HealthIndicator {
     private final BooleanSupplier applicationRunning;
 
     /**
-     * @param ring               the ring
-     * @param applicationRunning whether the application context is running (a
-     *                           drain loop that is not running counts as DOWN only then)
+     * @param ring the ring
+     * @param applicationRunning whether the application context is running (a drain loop
+     * that is not running counts as DOWN only then)
      */
     public RingHealthIndicator(LogbufRing ring, BooleanSupplier applicationRunning) {
         this.ring = ring;
@@ -74,4 +75,5 @@ public class RingHealthIndicator implements HealthIndicator {
         }
         return builder.build();
     }
+
 }

@@ -16,31 +16,31 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 
 /**
  * Binds the meters of every ring, tagged {@code ring} (its name) and {@code type}
- * ({@code spsc} or {@code mpsc}). Every meter reads state the ring keeps anyway,
- * at scrape time: nothing here adds work to a producer or the drain loop.
+ * ({@code spsc} or {@code mpsc}). Every meter reads state the ring keeps anyway, at
+ * scrape time: nothing here adds work to a producer or the drain loop.
  * <ul>
  * <li>{@code logbuf.ring.capacity} gauge, bytes: the data capacity.</li>
  * <li>{@code logbuf.ring.used} gauge, bytes: between consumer and producer position
  * (undrained records and claims in progress, headers and padding included).</li>
- * <li>{@code logbuf.bytes.consumed} function counter, bytes: released by the
- * consumer (the consumer position), headers and padding included.</li>
- * <li>{@code logbuf.records.consumed} function counter: records handed to the
- * handler by the drain loop (rings with a drain loop only).</li>
- * <li>{@code logbuf.claims.rejected} counter: claims and offers on the Producer
- * bean that found the ring full.</li>
- * <li>{@code logbuf.drain.errors} counter: handler calls that threw (rings with a
- * drain loop only).</li>
- * <li>{@code logbuf.ring.stalled} gauge, seconds: how long the record at the head
- * has been claimed once that reaches {@code stall-timeout}; 0 otherwise.</li>
+ * <li>{@code logbuf.bytes.consumed} function counter, bytes: released by the consumer
+ * (the consumer position), headers and padding included.</li>
+ * <li>{@code logbuf.records.consumed} function counter: records handed to the handler by
+ * the drain loop (rings with a drain loop only).</li>
+ * <li>{@code logbuf.claims.rejected} counter: claims and offers on the Producer bean that
+ * found the ring full.</li>
+ * <li>{@code logbuf.drain.errors} counter: handler calls that threw (rings with a drain
+ * loop only).</li>
+ * <li>{@code logbuf.ring.stalled} gauge, seconds: how long the record at the head has
+ * been claimed once that reaches {@code stall-timeout}; 0 otherwise.</li>
  * </ul>
  * Rings with a built-in archive also have:
  * <ul>
- * <li>{@code logbuf.archive.bytes.written} function counter, bytes: record frames
- * written to segment files (segment headers excluded).</li>
- * <li>{@code logbuf.archive.segments} gauge: segment files in the archive directory,
- * the one being written included.</li>
- * <li>{@code logbuf.archive.flush} timer: each force of written records to the
- * storage device ({@code fsync}), as the flush policy asks.</li>
+ * <li>{@code logbuf.archive.bytes.written} function counter, bytes: record frames written
+ * to segment files (segment headers excluded).</li>
+ * <li>{@code logbuf.archive.segments} gauge: segment files in the archive directory, the
+ * one being written included.</li>
+ * <li>{@code logbuf.archive.flush} timer: each force of written records to the storage
+ * device ({@code fsync}), as the flush policy asks.</li>
  * </ul>
  */
 public class LogbufMetrics implements MeterBinder {
@@ -117,4 +117,5 @@ public class LogbufMetrics implements MeterBinder {
     private static double stalledSeconds(LogbufRing ring) {
         return ring.stalledClaim().map((claim) -> claim.blockedForNanos() / 1e9).orElse(0.0);
     }
+
 }

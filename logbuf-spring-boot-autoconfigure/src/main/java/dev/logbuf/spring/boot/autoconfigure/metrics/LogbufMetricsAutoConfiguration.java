@@ -12,9 +12,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 /**
- * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
- * for the rings' Micrometer meters ({@link LogbufMetrics}), bound to every
- * {@link MeterRegistry} by Boot's metrics auto-configuration.
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} for the rings' Micrometer meters ({@link LogbufMetrics}), bound to
+ * every {@link MeterRegistry} by Boot's metrics auto-configuration.
  */
 @AutoConfiguration(after = LogbufAutoConfiguration.class,
         afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
@@ -28,4 +28,5 @@ public final class LogbufMetricsAutoConfiguration {
     LogbufMetrics logbufMetrics(LogbufRings rings) {
         return new LogbufMetrics(rings);
     }
+
 }

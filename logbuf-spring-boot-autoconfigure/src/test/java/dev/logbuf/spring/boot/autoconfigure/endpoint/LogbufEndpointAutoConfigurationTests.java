@@ -116,4 +116,5 @@ class LogbufEndpointAutoConfigurationTests {
         this.runner.withPropertyValues("logbuf.enabled=false")
             .run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(LogbufEndpoint.class));
     }
+
 }

@@ -27,11 +27,13 @@ class RingArchiveEndpointTests {
     @Test
     void describesTheArchiveOfAnArchiveRingOnly() {
         new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(LogbufAutoConfiguration.class, LogbufEndpointAutoConfiguration.class))
+            .withConfiguration(
+                    AutoConfigurations.of(LogbufAutoConfiguration.class, LogbufEndpointAutoConfiguration.class))
             .withBean("recordingHandler", RecordingHandler.class)
             .withPropertyValues("management.endpoints.web.exposure.include=logbuf",
-                    "logbuf.rings.audit.archive.directory=" + this.directory, "logbuf.rings.audit.archive.flush=interval",
-                    "logbuf.rings.audit.archive.segment-size=1MB", "logbuf.rings.plain.handler=recordingHandler")
+                    "logbuf.rings.audit.archive.directory=" + this.directory,
+                    "logbuf.rings.audit.archive.flush=interval", "logbuf.rings.audit.archive.segment-size=1MB",
+                    "logbuf.rings.plain.handler=recordingHandler")
             .run((context) -> {
                 LogbufEndpoint endpoint = context.getBean(LogbufEndpoint.class);
                 Producer producer = context.getBean("logbuf.audit.producer", Producer.class);
@@ -50,4 +52,5 @@ class RingArchiveEndpointTests {
                 assertThat(endpoint.ring("plain").archive()).isNull();
             });
     }
+
 }

@@ -30,8 +30,8 @@ import static org.awaitility.Awaitility.await;
 class LogbufHealthContributorAutoConfigurationTests {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(LogbufAutoConfiguration.class,
-                LogbufHealthContributorAutoConfiguration.class))
+        .withConfiguration(
+                AutoConfigurations.of(LogbufAutoConfiguration.class, LogbufHealthContributorAutoConfiguration.class))
         .withBean("recordingHandler", RecordingHandler.class)
         .withPropertyValues("logbuf.rings.audit.handler=recordingHandler", "logbuf.rings.audit.capacity=64KB",
                 "logbuf.rings.audit.stall-timeout=300ms", "logbuf.rings.manual.drain.enabled=false",
@@ -92,7 +92,8 @@ class LogbufHealthContributorAutoConfigurationTests {
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
                 Health audit = health(context, "audit");
                 assertThat(audit.getStatus()).isEqualTo(Status.UP);
-                assertThat(audit.getDetails()).doesNotContainKeys("stalledForMs", "stalledAtPosition", "claimantThread");
+                assertThat(audit.getDetails()).doesNotContainKeys("stalledForMs", "stalledAtPosition",
+                        "claimantThread");
             });
         });
     }
@@ -171,5 +172,7 @@ class LogbufHealthContributorAutoConfigurationTests {
             this.release.countDown();
             this.thread.join(10_000);
         }
+
     }
+
 }

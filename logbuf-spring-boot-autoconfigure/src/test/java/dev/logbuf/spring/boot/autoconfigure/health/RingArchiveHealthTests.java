@@ -31,14 +31,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The health of a ring with a built-in archive: {@code DOWN} with
- * {@code archiveError} while the archive cannot write, {@code UP} again once it can.
+ * The health of a ring with a built-in archive: {@code DOWN} with {@code archiveError}
+ * while the archive cannot write, {@code UP} again once it can.
  */
 class RingArchiveHealthTests {
 
-    private final ApplicationContextRunner runner = new ApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(LogbufAutoConfiguration.class,
-                LogbufHealthContributorAutoConfiguration.class));
+    private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(
+            AutoConfigurations.of(LogbufAutoConfiguration.class, LogbufHealthContributorAutoConfiguration.class));
 
     @TempDir
     Path temp;
@@ -85,7 +84,8 @@ class RingArchiveHealthTests {
                     assertThat(audit.getDetails()).doesNotContainKey("archiveError");
                 });
                 context.close();
-                // the failed write was undone: the archive is whole, without the record it lost
+                // the failed write was undone: the archive is whole, without the record
+                // it lost
                 assertThat(texts(directory)).containsExactly("kept-1", "kept-2");
             });
     }
@@ -126,4 +126,5 @@ class RingArchiveHealthTests {
         assertThat(reader.isClean()).as("problems %s, torn tail %s", reader.problems(), reader.tornTail()).isTrue();
         return texts;
     }
+
 }

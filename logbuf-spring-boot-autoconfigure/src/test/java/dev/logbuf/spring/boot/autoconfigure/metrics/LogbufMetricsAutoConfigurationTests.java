@@ -112,7 +112,8 @@ class LogbufMetricsAutoConfigurationTests {
     @Test
     void backsOffWithoutMicrometer() {
         new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(LogbufAutoConfiguration.class, LogbufMetricsAutoConfiguration.class))
+            .withConfiguration(
+                    AutoConfigurations.of(LogbufAutoConfiguration.class, LogbufMetricsAutoConfiguration.class))
             .withPropertyValues("logbuf.rings.manual.drain.enabled=false")
             .withClassLoader(new FilteredClassLoader(MeterRegistry.class))
             .run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(LogbufMetrics.class));
@@ -121,7 +122,8 @@ class LogbufMetricsAutoConfigurationTests {
     @Test
     void backsOffWithoutAMeterRegistry() {
         new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(LogbufAutoConfiguration.class, LogbufMetricsAutoConfiguration.class))
+            .withConfiguration(
+                    AutoConfigurations.of(LogbufAutoConfiguration.class, LogbufMetricsAutoConfiguration.class))
             .withPropertyValues("logbuf.rings.manual.drain.enabled=false")
             .run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(LogbufMetrics.class));
     }

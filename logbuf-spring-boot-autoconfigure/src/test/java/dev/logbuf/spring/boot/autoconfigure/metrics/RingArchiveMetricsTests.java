@@ -59,11 +59,15 @@ class RingArchiveMetricsTests {
                 assertThat(registry.get("logbuf.archive.bytes.written").tag("ring", "audit").functionCounter().count())
                     .isEqualTo(6 * 24);
                 assertThat(registry.get("logbuf.archive.segments").tag("ring", "audit").gauge().value()).isEqualTo(3);
-                // flush=batch: at least one force per batch and one before each sealed segment
+                // flush=batch: at least one force per batch and one before each sealed
+                // segment
                 assertThat(flush.count()).isGreaterThanOrEqualTo(1);
                 assertThat(flush.totalTime(TimeUnit.NANOSECONDS)).isPositive();
-                assertThat(registry.get("logbuf.archive.bytes.written").tag("ring", "audit").functionCounter()
-                    .getId().getBaseUnit()).isEqualTo("bytes");
+                assertThat(registry.get("logbuf.archive.bytes.written")
+                    .tag("ring", "audit")
+                    .functionCounter()
+                    .getId()
+                    .getBaseUnit()).isEqualTo("bytes");
                 // a ring that feeds a handler bean has no archive meters
                 assertThat(registry.find("logbuf.archive.bytes.written").tag("ring", "plain").meter()).isNull();
                 assertThat(registry.find("logbuf.archive.flush").tag("ring", "plain").meter()).isNull();
@@ -86,4 +90,5 @@ class RingArchiveMetricsTests {
                 assertThat(registry.get("logbuf.archive.flush").tag("ring", "audit").timer().count()).isZero();
             });
     }
+
 }
