@@ -8,6 +8,6 @@
 # Uses $JAVA_HOME/bin/java when JAVA_HOME is set, else java on the PATH.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./mvnw -B -q -pl logbuf-core,logbuf-benchmarks -am package -DskipTests
+./mvnw -B -q -pl logbuf-benchmarks -am package -DskipTests
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 exec "$java" -cp logbuf-benchmarks/target/benchmarks.jar dev.logbuf.benchmarks.Comparison "$@"

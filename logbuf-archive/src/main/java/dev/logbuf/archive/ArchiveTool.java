@@ -8,9 +8,9 @@ import java.util.List;
 
 /**
  * Command-line access to an archive: <pre>
- * java -cp logbuf-core.jar dev.logbuf.archive.ArchiveTool cat [--hex] DIR|SEGMENT
- * java -cp logbuf-core.jar dev.logbuf.archive.ArchiveTool stats DIR|SEGMENT
- * java -cp logbuf-core.jar dev.logbuf.archive.ArchiveTool verify DIR|SEGMENT
+ * java -cp logbuf-archive.jar dev.logbuf.archive.ArchiveTool cat [--hex] DIR|SEGMENT
+ * java -cp logbuf-archive.jar dev.logbuf.archive.ArchiveTool stats DIR|SEGMENT
+ * java -cp logbuf-archive.jar dev.logbuf.archive.ArchiveTool verify DIR|SEGMENT
  * </pre> {@code cat} prints each record on its own line: its payload decoded as UTF-8, or
  * with {@code --hex} its sequence, a tab and its payload in hexadecimal. {@code stats}
  * prints segment, record and byte counts and the first and last sequence. {@code verify}
