@@ -1,6 +1,5 @@
 package dev.logbuf;
 
-import dev.logbuf.internal.PublishSignal;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -18,8 +17,8 @@ abstract class MpscProducerPadL extends AbstractProducer {
 
     long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15;
 
-    MpscProducerPadL(RingMemory memory, PublishSignal signal) {
-        super(memory, signal);
+    MpscProducerPadL(RingMemory memory, Claimants claimants) {
+        super(memory, claimants);
     }
 
 }
@@ -32,8 +31,8 @@ abstract class MpscProducerFields extends MpscProducerPadL {
         try {
             HEAD_CACHE = MethodHandles.lookup().findVarHandle(MpscProducerFields.class, "headCache", long.class);
         }
-        catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
+        catch (ReflectiveOperationException ex) {
+            throw new ExceptionInInitializerError(ex);
         }
     }
 
@@ -43,8 +42,9 @@ abstract class MpscProducerFields extends MpscProducerPadL {
      */
     long headCache;
 
-    MpscProducerFields(RingMemory memory, PublishSignal signal) {
-        super(memory, signal);
+    MpscProducerFields(RingMemory memory, Claimants claimants) {
+        super(memory, claimants);
+        this.headCache = memory.getHeadPlain();
     }
 
 }
@@ -52,37 +52,41 @@ abstract class MpscProducerFields extends MpscProducerPadL {
 /**
  * The thread-safe producer of an MPSC ring: producers reserve space with a CAS on the
  * tail, then fill and commit independently; the consumer reads in reservation order and
- * waits at a record that is reserved but not committed.
+ * waits at a record that is reserved but not committed. Each thread's claim object lives
+ * in its claimant slot ({@link Claimants}), not in a {@code ThreadLocal}: nothing per
+ * thread refers to the ring, and virtual threads reuse the slots of terminated ones.
  */
 final class MpscProducer extends MpscProducerFields {
 
     long p16, p17, p18, p19, p20, p21, p22, p23, p24, p25, p26, p27, p28, p29, p30, p31;
 
-    private final ThreadLocal<WriteClaim> claims;
-
-    MpscProducer(RingMemory memory, PublishSignal signal) {
-        super(memory, signal);
-        this.claims = ThreadLocal.withInitial(() -> new WriteClaim(memory, signal));
+    MpscProducer(RingMemory memory, Claimants claimants) {
+        super(memory, claimants);
     }
 
     @Override
-    int reserve(int length, int claimantId) {
+    Claimants.Slot slotOf(Thread thread) {
+        return this.claimants.slotOf(thread);
+    }
+
+    @Override
+    long reserve(int length, Claimants.Slot slot) {
         final int aligned = RecordDescriptor.alignedLength(length);
         for (;;) {
             // Volatile read of the tail; the CAS below is what makes the reservation
             // exclusive.
-            final long tail = memory.getTailVolatile();
-            int index = memory.index(tail);
-            final int toEnd = capacity - index;
-            final int required = aligned <= toEnd ? aligned : toEnd + aligned;
+            final long tail = this.memory.getTailVolatile();
+            int index = this.memory.index(tail);
+            final int toEnd = this.capacity - index;
+            final int required = (aligned <= toEnd) ? aligned : toEnd + aligned;
             // Acquire: pairs with the setRelease below by whichever producer cached
             // it, which itself acquired it from the consumer's putHeadRelease; so the
             // consumer's zeroing happens-before our writes even with a cached head.
             long head = (long) HEAD_CACHE.getAcquire(this);
-            if (tail + required - head > capacity) {
+            if (tail + required - head > this.capacity) {
                 // Acquire: pairs with the consumer's putHeadRelease after zeroing.
-                head = memory.getHeadAcquire();
-                if (tail + required - head > capacity) {
+                head = this.memory.getHeadAcquire();
+                if (tail + required - head > this.capacity) {
                     return -1;
                 }
                 // Release: passes on the happens-before edge we just acquired; pairs
@@ -92,23 +96,21 @@ final class MpscProducer extends MpscProducerFields {
             // CAS (volatile semantics): claims [tail, tail + required) for this thread
             // alone; pairs with other producers' CAS and the acquire loads of the
             // tail in producerPosition()/blockedClaim().
-            if (memory.casTail(tail, tail + required)) {
+            // Crash (file-backed ring): from here until the claimed header below, the
+            // reservation reads as zero; a reopen drops it by its extent up to the next
+            // non-zero header (RingRecovery).
+            if (this.memory.casTail(tail, tail + required)) {
+                long position = tail;
                 if (aligned > toEnd) {
                     // Release: pairs with the consumer's getAcquire of this header.
-                    memory.putHeaderRelease(index, RecordDescriptor.skipMarkerHeader(claimantId, toEnd));
+                    this.memory.putHeaderRelease(index, RecordDescriptor.skipMarkerHeader(toEnd));
                     index = 0;
+                    position += toEnd;
                 }
-                // Opaque: monitoring only, lets blockedClaim name the claimant.
-                memory.putHeaderOpaque(index, RecordDescriptor.claimedHeader(claimantId));
-                return index;
+                writeClaimedHeader(index, position + aligned, length, slot);
+                return position;
             }
         }
-    }
-
-    @Override
-    WriteClaim claimObject() {
-        WriteClaim c = claims.get();
-        return c.isOpen() ? new WriteClaim(memory, signal) : c;
     }
 
 }

@@ -22,8 +22,6 @@ public final class ReadClaim implements AutoCloseable {
 
     private final ByteBuffer data;
 
-    private int headerIndex;
-
     private int payloadIndex;
 
     private int length;
@@ -38,7 +36,6 @@ public final class ReadClaim implements AutoCloseable {
     }
 
     void open(int headerIndex, int length, long endPosition) {
-        this.headerIndex = headerIndex;
         this.payloadIndex = headerIndex + RecordDescriptor.HEADER_LENGTH;
         this.length = length;
         this.endPosition = endPosition;
@@ -112,7 +109,7 @@ public final class ReadClaim implements AutoCloseable {
     public void close() {
         if (open) {
             open = false;
-            consumer.release(headerIndex, endPosition);
+            this.consumer.release(this.endPosition);
         }
     }
 

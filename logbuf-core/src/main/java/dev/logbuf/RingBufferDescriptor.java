@@ -8,8 +8,9 @@ import java.nio.ByteBuffer;
  * <pre>
  *  0                       capacity      +128          +256          +384
  *  +-----------------------+-------------+-------------+-------------+
- *  | data region           | (padding)   | tail pos.   | head pos.   |
- *  | (power of two bytes)  |             | + padding   | + padding   |
+ *  | data region           | (padding)   | tail pos.   | head pos.,  |
+ *  | (power of two bytes)  |             | + padding   | releasing   |
+ *  |                       |             |             | + padding   |
  *  +-----------------------+-------------+-------------+-------------+
  * </pre>
  *
@@ -17,7 +18,8 @@ import java.nio.ByteBuffer;
  * position: end of the last released record) are little-endian {@code long}s, each alone
  * in its own 128-byte block so that producers and the consumer never write the same cache
  * line (128 bytes covers adjacent-line prefetch) and neither shares a line with the data
- * region.
+ * region. Beside the head, at {@code +264}, the consumer keeps the position it is
+ * releasing up to (crash recovery of file-backed rings).
  */
 final class RingBufferDescriptor {
 
@@ -35,6 +37,12 @@ final class RingBufferDescriptor {
 
     /** Offset of the head position from the end of the data region. */
     static final int HEAD_POSITION_OFFSET = 2 * COUNTER_BLOCK;
+
+    /**
+     * Offset of the releasing position (see {@code RingMemory.getReleasingPlain}) from
+     * the end of the data region: beside the head, written by the consumer only.
+     */
+    static final int RELEASING_POSITION_OFFSET = HEAD_POSITION_OFFSET + 8;
 
     /** Bytes of trailer after the data region. */
     static final int TRAILER_LENGTH = 3 * COUNTER_BLOCK;

@@ -1,5 +1,6 @@
 package dev.logbuf;
 
+import dev.logbuf.internal.PublishSignal;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -35,17 +36,47 @@ final class RingMemory {
 
     private final int headIndex;
 
-    RingMemory(ByteBuffer memory, int capacity) {
+    private final int releasingIndex;
+
+    /** Woken by every commit and abort (a channel's receiver), or {@code null}. */
+    final PublishSignal signal;
+
+    /** Set once by {@link #close()}; read (opaque) on every claim, commit and drain. */
+    private boolean closed;
+
+    private static final VarHandle CLOSED;
+
+    static {
+        try {
+            CLOSED = MethodHandles.lookup().findVarHandle(RingMemory.class, "closed", boolean.class);
+        }
+        catch (ReflectiveOperationException ex) {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
+    /**
+     * @param memory the ring's bytes from {@code memory.position()}
+     * @param capacity the data capacity, a power of two
+     * @param signal woken by every commit and abort, or {@code null}
+     * @param zero whether to zero data and counters (a new ring) or keep them (a reopened
+     * file, recovered by {@link RingRecovery})
+     */
+    RingMemory(ByteBuffer memory, int capacity, PublishSignal signal, boolean zero) {
         this.buffer = memory.slice(memory.position(), capacity + RingBufferDescriptor.TRAILER_LENGTH)
             .order(ByteOrder.LITTLE_ENDIAN);
-        checkAligned(memory, buffer);
-        this.array = buffer.hasArray() ? buffer.array() : null;
-        this.arrayOffset = buffer.hasArray() ? buffer.arrayOffset() : 0;
+        checkAligned(memory, this.buffer);
+        this.array = this.buffer.hasArray() ? this.buffer.array() : null;
+        this.arrayOffset = this.buffer.hasArray() ? this.buffer.arrayOffset() : 0;
         this.capacity = capacity;
         this.mask = capacity - 1;
+        this.signal = signal;
         this.tailIndex = capacity + RingBufferDescriptor.TAIL_POSITION_OFFSET;
         this.headIndex = capacity + RingBufferDescriptor.HEAD_POSITION_OFFSET;
-        zero(0, capacity + RingBufferDescriptor.TRAILER_LENGTH);
+        this.releasingIndex = capacity + RingBufferDescriptor.RELEASING_POSITION_OFFSET;
+        if (zero) {
+            zero(0, capacity + RingBufferDescriptor.TRAILER_LENGTH);
+        }
         // Publishes the zeroed memory to whichever thread later obtains the ring
         // through a data race; pairs with nothing in particular, it is a safety net
         // on top of the final-field freeze of the ring's constructor.
@@ -118,6 +149,65 @@ final class RingMemory {
 
     void putHeadRelease(long head) {
         LONG.setRelease(buffer, headIndex, head);
+    }
+
+    /**
+     * The position the consumer is releasing up to: stored before it zeroes
+     * {@code [head, releasing)} and before the head moves there, so that a file-backed
+     * ring reopened after a crash in between finishes the release instead of reading
+     * half-zeroed records.
+     */
+    long getReleasingPlain() {
+        return (long) LONG.get(this.buffer, this.releasingIndex);
+    }
+
+    void putReleasingOpaque(long position) {
+        LONG.setOpaque(this.buffer, this.releasingIndex, position);
+    }
+
+    void putTailPlain(long tail) {
+        LONG.set(this.buffer, this.tailIndex, tail);
+    }
+
+    void putHeadPlain(long head) {
+        LONG.set(this.buffer, this.headIndex, head);
+    }
+
+    long getTailPlain() {
+        return (long) LONG.get(this.buffer, this.tailIndex);
+    }
+
+    long getHeadPlain() {
+        return (long) LONG.get(this.buffer, this.headIndex);
+    }
+
+    void putHeaderPlain(int index, long header) {
+        LONG.set(this.buffer, index, header);
+    }
+
+    long getHeaderPlain(int index) {
+        return (long) LONG.get(this.buffer, index);
+    }
+
+    // ---- lifecycle --------------------------------------------------------
+
+    /** Refuses further claims, commits and reads (file-backed rings). */
+    void close() {
+        // Volatile: pairs with the opaque reads in isClosed(); a thread that learns of
+        // the
+        // close through any happens-before edge sees it.
+        CLOSED.setVolatile(this, true);
+    }
+
+    boolean isClosed() {
+        // Opaque: never hoisted out of a caller's loop; costs a plain load.
+        return (boolean) CLOSED.getOpaque(this);
+    }
+
+    void checkNotClosed() {
+        if (isClosed()) {
+            throw new IllegalStateException("this ring is closed");
+        }
     }
 
     // ---- bulk -------------------------------------------------------------

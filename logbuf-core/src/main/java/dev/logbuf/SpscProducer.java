@@ -1,7 +1,5 @@
 package dev.logbuf;
 
-import dev.logbuf.internal.PublishSignal;
-
 /*
  * Field layout (JCTools style, padding by class hierarchy): the producer's
  * hot fields (tail, headCache) sit between two 128-byte pads so that no other
@@ -9,15 +7,15 @@ import dev.logbuf.internal.PublishSignal;
  *
  *   AbstractProducer   read-only configuration
  *   SpscProducerPadL   16 longs
- *   SpscProducerFields tail, headCache, claim      (written by the producer only)
+ *   SpscProducerFields tail, headCache, lastThread, lastSlot  (written by the producer only)
  *   SpscProducer       16 longs
  */
 abstract class SpscProducerPadL extends AbstractProducer {
 
     long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15;
 
-    SpscProducerPadL(RingMemory memory, PublishSignal signal) {
-        super(memory, signal);
+    SpscProducerPadL(RingMemory memory, Claimants claimants) {
+        super(memory, claimants);
     }
 
 }
@@ -33,10 +31,15 @@ abstract class SpscProducerFields extends SpscProducerPadL {
     /** Last head position read from the ring; refreshed only when space looks short. */
     long headCache;
 
-    WriteClaim claim;
+    /** The thread of the last claim and its claimant slot: a hand-over changes them. */
+    Thread lastThread;
 
-    SpscProducerFields(RingMemory memory, PublishSignal signal) {
-        super(memory, signal);
+    Claimants.Slot lastSlot;
+
+    SpscProducerFields(RingMemory memory, Claimants claimants) {
+        super(memory, claimants);
+        this.tail = memory.getTailPlain();
+        this.headCache = memory.getHeadPlain();
     }
 
 }
@@ -46,47 +49,54 @@ final class SpscProducer extends SpscProducerFields {
 
     long p16, p17, p18, p19, p20, p21, p22, p23, p24, p25, p26, p27, p28, p29, p30, p31;
 
-    SpscProducer(RingMemory memory, PublishSignal signal) {
-        super(memory, signal);
-        this.claim = new WriteClaim(memory, signal);
+    SpscProducer(RingMemory memory, Claimants claimants) {
+        super(memory, claimants);
     }
 
     @Override
-    int reserve(int length, int claimantId) {
+    Claimants.Slot slotOf(Thread thread) {
+        if (thread == this.lastThread) {
+            return this.lastSlot;
+        }
+        Claimants.Slot slot = this.claimants.slotOf(thread);
+        this.lastThread = thread;
+        this.lastSlot = slot;
+        return slot;
+    }
+
+    @Override
+    long reserve(int length, Claimants.Slot slot) {
         final int aligned = RecordDescriptor.alignedLength(length);
         long tail = this.tail;
-        int index = memory.index(tail);
-        final int toEnd = capacity - index;
-        final int required = aligned <= toEnd ? aligned : toEnd + aligned;
-        if (tail + required - headCache > capacity) {
+        int index = this.memory.index(tail);
+        final int toEnd = this.capacity - index;
+        final int required = (aligned <= toEnd) ? aligned : toEnd + aligned;
+        if (tail + required - this.headCache > this.capacity) {
             // Acquire: pairs with the consumer's putHeadRelease after zeroing, so the
             // space we are about to reuse reads as zeroes before we write it.
-            headCache = memory.getHeadAcquire();
-            if (tail + required - headCache > capacity) {
+            this.headCache = this.memory.getHeadAcquire();
+            if (tail + required - this.headCache > this.capacity) {
                 return -1;
             }
         }
         if (aligned > toEnd) {
             // Release: pairs with the consumer's getAcquire of this header.
-            memory.putHeaderRelease(index, RecordDescriptor.skipMarkerHeader(claimantId, toEnd));
+            // Crash (file-backed ring): a marker beyond the stored tail is cleared by a
+            // reopen, which zeroes all free space.
+            this.memory.putHeaderRelease(index, RecordDescriptor.skipMarkerHeader(toEnd));
             tail += toEnd;
             index = 0;
         }
-        // Opaque: for monitoring only (blockedClaim names the claimant); the tail's
-        // release store below publishes it together with the claim.
-        memory.putHeaderOpaque(index, RecordDescriptor.claimedHeader(claimantId));
+        long position = tail;
         tail += aligned;
+        writeClaimedHeader(index, tail, length, slot);
         this.tail = tail;
         // Release: pairs with the acquire loads of producerPosition() and
         // blockedClaim(); the claimed header above is visible with it.
-        memory.putTailRelease(tail);
-        return index;
-    }
-
-    @Override
-    WriteClaim claimObject() {
-        WriteClaim c = claim;
-        return c.isOpen() ? new WriteClaim(memory, signal) : c;
+        // Crash (file-backed ring): the header precedes the tail in program order, so a
+        // reopen never finds a free header behind an SPSC tail.
+        this.memory.putTailRelease(tail);
+        return position;
     }
 
 }

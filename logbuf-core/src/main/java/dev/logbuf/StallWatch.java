@@ -3,6 +3,7 @@ package dev.logbuf;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 /**
  * Remembers when the head of a ring was first seen blocked on a claimed, uncommitted
@@ -46,6 +47,17 @@ final class StallWatch {
 
     private final AtomicReference<Observation> monitor = new AtomicReference<>();
 
+    /** The ring's clock ({@code System::nanoTime} unless a test injects one). */
+    private final LongSupplier nanoClock;
+
+    StallWatch(LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
+    }
+
+    long now() {
+        return this.nanoClock.getAsLong();
+    }
+
     private record Observation(long position, long since) {
     }
 
@@ -63,7 +75,7 @@ final class StallWatch {
         // with the loadLoadFence in consumerSince().
         VarHandle.storeStoreFence();
         POSITION.setOpaque(this, position);
-        SINCE.setOpaque(this, System.nanoTime());
+        SINCE.setOpaque(this, this.nanoClock.getAsLong());
         // Release: the fields are visible before the even sequence; pairs with the
         // acquire load of the sequence in consumerSince().
         SEQUENCE.setRelease(this, s + 2);

@@ -1,6 +1,5 @@
 package dev.logbuf;
 
-import dev.logbuf.internal.PublishSignal;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Objects;
@@ -13,14 +12,18 @@ import java.util.Objects;
  * little-endian.
  *
  * <p>
- * <b>Reuse:</b> a producer hands out the same claim object again for later claims (that
- * is how the hot path stays allocation-free). A reference must not be used after
- * {@link #close()}, {@link #commit()} or {@link #abort()}: it may by then stand for
- * somebody else's record. One claim per thread may be open at a time without allocation;
- * a second concurrent claim on the same thread gets a fresh object.
+ * <b>An open claim belongs to the thread that claimed it.</b> Every method but
+ * {@link #length()} and {@link #position()} throws {@link IllegalStateException} on any
+ * other thread: a claim is filled and committed where it was taken, and a claim left
+ * behind by a thread that terminated (which the consumer may have
+ * {@linkplain Consumer#unblock unblocked} since) can never write into the ring again.
  *
  * <p>
- * A claim is used by one thread at a time (normally the claiming one).
+ * <b>Reuse:</b> a producer hands out the same claim object again for later claims of the
+ * same thread (that is how the hot path stays allocation-free). A reference must not be
+ * used after {@link #close()}, {@link #commit()} or {@link #abort()}: it may by then
+ * stand for a later record. One claim per thread may be open at a time without
+ * allocation; a second concurrent claim on the same thread gets a fresh object.
  */
 public final class WriteClaim implements AutoCloseable {
 
@@ -34,7 +37,7 @@ public final class WriteClaim implements AutoCloseable {
 
     private final ByteBuffer data;
 
-    private final PublishSignal signal;
+    private Thread owner;
 
     private int headerIndex;
 
@@ -42,21 +45,21 @@ public final class WriteClaim implements AutoCloseable {
 
     private int length;
 
-    private int claimantId;
+    private long position;
 
     private int state = ABORTED;
 
-    WriteClaim(RingMemory memory, PublishSignal signal) {
+    WriteClaim(RingMemory memory) {
         this.memory = memory;
         this.data = memory.buffer;
-        this.signal = signal;
     }
 
-    void open(int headerIndex, int length, int claimantId) {
-        this.headerIndex = headerIndex;
-        this.payloadIndex = headerIndex + RecordDescriptor.HEADER_LENGTH;
+    void open(Thread owner, long position, int length) {
+        this.owner = owner;
+        this.position = position;
+        this.headerIndex = this.memory.index(position);
+        this.payloadIndex = this.headerIndex + RecordDescriptor.HEADER_LENGTH;
         this.length = length;
-        this.claimantId = claimantId;
         this.state = OPEN;
     }
 
@@ -66,7 +69,17 @@ public final class WriteClaim implements AutoCloseable {
 
     /** Payload length claimed. */
     public int length() {
-        return length;
+        return this.length;
+    }
+
+    /**
+     * The record's position in the ring: its start in the ever-growing byte positions of
+     * {@link RingBuffer#producerPosition()}. A consumer sees the record once
+     * {@link RingBuffer#consumerPosition()} has passed it; a {@code RecordSink} is handed
+     * the same position.
+     */
+    public long position() {
+        return this.position;
     }
 
     public WriteClaim putByte(int offset, byte value) {
@@ -135,12 +148,16 @@ public final class WriteClaim implements AutoCloseable {
      */
     public void commit() {
         checkOpen();
-        state = COMMITTED;
+        this.memory.checkNotClosed();
+        this.state = COMMITTED;
         // Release: every payload store above happens-before a consumer that reads
         // this header with getAcquire (Consumer.tryRead/drain) sees the record.
-        memory.putHeaderRelease(headerIndex, RecordDescriptor.committedHeader(claimantId, length));
-        if (signal != null) {
-            signal.signal();
+        // Crash (file-backed ring): program order puts the payload in memory before this
+        // header, so a reopen finds either the claimed header (dropped) or the whole
+        // record (delivered).
+        this.memory.putHeaderRelease(this.headerIndex, RecordDescriptor.committedHeader(this.length));
+        if (this.memory.signal != null) {
+            this.memory.signal.signal();
         }
     }
 
@@ -151,12 +168,12 @@ public final class WriteClaim implements AutoCloseable {
      */
     public void abort() {
         checkOpen();
-        state = ABORTED;
+        this.state = ABORTED;
         // Release: pairs with the consumer's getAcquire of the header, like commit().
-        memory.putHeaderRelease(headerIndex,
-                RecordDescriptor.skipMarkerHeader(claimantId, RecordDescriptor.alignedLength(length)));
-        if (signal != null) {
-            signal.signal();
+        this.memory.putHeaderRelease(this.headerIndex,
+                RecordDescriptor.skipMarkerHeader(RecordDescriptor.alignedLength(this.length)));
+        if (this.memory.signal != null) {
+            this.memory.signal.signal();
         }
     }
 

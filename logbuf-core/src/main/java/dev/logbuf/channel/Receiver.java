@@ -1,6 +1,7 @@
 package dev.logbuf.channel;
 
 import dev.logbuf.ReadClaim;
+import dev.logbuf.drain.BackoffIdleStrategy;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 
@@ -70,28 +71,28 @@ public final class Receiver implements AutoCloseable {
     }
 
     private ReadClaim recv(long timeoutNanos) {
+        ReadClaim record = tryRecv();
+        if (record != null) {
+            return record;
+        }
         final long start = System.nanoTime();
-        for (int idle = 0;; idle++) {
-            ReadClaim record = tryRecv();
-            if (record != null) {
-                return record;
-            }
-            long remaining = timeoutNanos == Long.MAX_VALUE ? Long.MAX_VALUE
+        // Spin and yield with the shared backoff; its parking phase is replaced by a park
+        // that a commit wakes (PublishSignal).
+        BackoffIdleStrategy idle = new BackoffIdleStrategy(SPINS, YIELDS, 1, 1);
+        for (;;) {
+            long remaining = (timeoutNanos == Long.MAX_VALUE) ? Long.MAX_VALUE
                     : timeoutNanos - (System.nanoTime() - start);
             if (remaining <= 0) {
                 return null;
             }
-            if (idle < SPINS) {
-                Thread.onSpinWait();
-            }
-            else if (idle < SPINS + YIELDS) {
-                Thread.yield();
+            if (!idle.isParking()) {
+                idle.idle();
             }
             else {
                 // Register, re-check, park: a commit, abort or sender close after the
                 // registration unparks us (PublishSignal), one before it is seen by the
                 // re-check.
-                channel.receiverSignal.prepareToPark();
+                this.channel.receiverSignal.prepareToPark();
                 try {
                     record = tryRecv();
                     if (record != null) {
@@ -105,8 +106,12 @@ public final class Receiver implements AutoCloseable {
                     }
                 }
                 finally {
-                    channel.receiverSignal.parked();
+                    this.channel.receiverSignal.parked();
                 }
+            }
+            record = tryRecv();
+            if (record != null) {
+                return record;
             }
         }
     }

@@ -1,11 +1,11 @@
 package dev.logbuf.channel;
 
 import dev.logbuf.WriteClaim;
+import dev.logbuf.drain.BackoffIdleStrategy;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The sending side of a {@link RingChannel}. The claims it returns are ordinary
@@ -22,6 +22,8 @@ public final class Sender implements AutoCloseable {
     private static final int SPINS = 64;
 
     private static final int YIELDS = 64;
+
+    private static final long MIN_PARK_NANOS = 1_000L;
 
     private static final long MAX_PARK_NANOS = 1_000_000L;
 
@@ -77,27 +79,25 @@ public final class Sender implements AutoCloseable {
     }
 
     private WriteClaim send(int length, long timeoutNanos) {
+        WriteClaim claim = trySend(length);
+        if (claim != null) {
+            return claim;
+        }
+        // The ring is full: back off until there is room (the idle state is allocated
+        // only
+        // here, off the path that finds room at once).
         final long start = System.nanoTime();
-        long parkNanos = 1_000L;
-        for (int idle = 0;; idle++) {
-            WriteClaim claim = trySend(length);
-            if (claim != null) {
-                return claim;
-            }
-            long remaining = timeoutNanos == Long.MAX_VALUE ? Long.MAX_VALUE
+        BackoffIdleStrategy idle = new BackoffIdleStrategy(SPINS, YIELDS, MIN_PARK_NANOS, MAX_PARK_NANOS);
+        for (;;) {
+            long remaining = (timeoutNanos == Long.MAX_VALUE) ? Long.MAX_VALUE
                     : timeoutNanos - (System.nanoTime() - start);
             if (remaining <= 0) {
                 return null;
             }
-            if (idle < SPINS) {
-                Thread.onSpinWait();
-            }
-            else if (idle < SPINS + YIELDS) {
-                Thread.yield();
-            }
-            else {
-                LockSupport.parkNanos(this, Math.min(parkNanos, remaining));
-                parkNanos = Math.min(parkNanos * 2, MAX_PARK_NANOS);
+            idle.idleAtMost(remaining);
+            claim = trySend(length);
+            if (claim != null) {
+                return claim;
             }
         }
     }
