@@ -88,7 +88,8 @@ final class RingFile implements AutoCloseable {
      * that is not a logbuf ring, or a damaged one
      * @throws IllegalStateException when another ring in this JVM or another process
      * holds the file
-     * @throws UncheckedIOException when the file cannot be opened, created or mapped
+     * @throws UncheckedIOException when the file (or its missing parent directories)
+     * cannot be created, or it cannot be opened or mapped
      */
     static RingFile open(Path file, RingBuffer.Type type, int capacity) {
         Path key = key(file);
@@ -98,6 +99,10 @@ final class RingFile implements AutoCloseable {
         }
         FileChannel channel = null;
         try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
             FileLock lock;
