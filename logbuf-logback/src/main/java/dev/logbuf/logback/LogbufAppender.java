@@ -30,6 +30,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -133,6 +134,10 @@ public class LogbufAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
     private volatile boolean consumerStuck;
 
     private volatile long lastReportNanos = System.nanoTime();
+
+    private boolean exitHookEnabled = true;
+
+    private Thread exitHook;
 
     // ---------------------------------------------------------------- settings
 
@@ -330,6 +335,17 @@ public class LogbufAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
         this.consumer = Objects.requireNonNull(consumer, "consumer");
     }
 
+    /**
+     * Whether the appender registers a JVM shutdown hook that lets the drain empty the
+     * ring before the JVM exits (default {@code true}): it covers a {@code logback.xml}
+     * without {@code <shutdownHook/>}, whose appenders are never stopped. The logger
+     * context's stop (Boot's, or Logback's shutdown hook) drains everything anyway.
+     * @param exitHook whether to register the hook
+     */
+    public void setExitHook(boolean exitHook) {
+        this.exitHookEnabled = exitHook;
+    }
+
     // ---------------------------------------------------------------- monitoring
 
     /** The ring, once started (or once given). */
@@ -389,7 +405,7 @@ public class LogbufAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
         RingWriter w = this.writer;
         return new LoggingStatus(state, busy, failure, (drain != null) ? drain.failures() : 0,
                 (drain != null) ? drain.recordsDrained() : 0, Collections.unmodifiableMap(dropped),
-                (w != null) ? w.truncated() : 0, used);
+                (w != null) ? w.truncated() : 0, (w != null) ? w.waitsTimedOut() : 0, used);
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -408,6 +424,33 @@ public class LogbufAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
         }
         this.everStarted = true;
         super.start();
+        if (this.exitHookEnabled && this.exitHook == null) {
+            this.exitHook = new Thread(this::awaitDrainedAtExit, "logbuf-exit-" + this.ringName);
+            try {
+                Runtime.getRuntime().addShutdownHook(this.exitHook);
+            }
+            catch (IllegalStateException ex) {
+                this.exitHook = null; // the JVM is exiting already
+            }
+        }
+    }
+
+    /**
+     * The exit hook: waits (at most the shutdown timeout) until the drain has handed over
+     * what was in the ring when the JVM began to exit.
+     */
+    private void awaitDrainedAtExit() {
+        RingBuffer r = this.ring;
+        long target = r.producerPosition();
+        long deadline = System.nanoTime() + this.shutdownTimeout.toNanos();
+        while (isStarted() && r.consumerPosition() < target && System.nanoTime() - deadline < 0) {
+            DrainAgent drain = this.agent;
+            MonitoredSink monitored = this.monitoredSink;
+            if (!drain.isThreadAlive() || monitored.busyForNanos() > this.stallTimeout.toNanos()) {
+                return; // nobody will drain it: do not hold the exit up
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
     }
 
     private void startDrain() {
@@ -535,6 +578,21 @@ public class LogbufAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
         }
         this.recordEncoder.stop();
         super.stop();
+        removeExitHook();
+    }
+
+    private void removeExitHook() {
+        Thread hook = this.exitHook;
+        if (hook != null && hook != Thread.currentThread()) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+                this.exitHook = null;
+            }
+            catch (IllegalStateException ex) {
+                // the JVM is exiting: the hook runs or ran, and finds the appender
+                // stopped
+            }
+        }
     }
 
     // ---------------------------------------------------------------- the logging path

@@ -16,10 +16,12 @@ import java.util.Optional;
  * @param recordsDrained records handed to the sink so far
  * @param dropped events dropped so far per level (TRACE to ERROR, every level present)
  * @param truncated events cut to the ring's largest record so far
+ * @param waitsTimedOut calls that waited for room {@code maxWait} long in vain (at most
+ * one per stall of the sink: see {@link FullRingPolicy})
  * @param usedBytes bytes waiting in the ring
  */
 public record LoggingStatus(State state, long sinkBusyForNanos, Throwable lastFailure, long drainFailures,
-        long recordsDrained, Map<Level, Long> dropped, long truncated, long usedBytes) {
+        long recordsDrained, Map<Level, Long> dropped, long truncated, long waitsTimedOut, long usedBytes) {
 
     /** What a health check reports. */
     public enum State {

@@ -34,6 +34,8 @@ final class RingWriter {
 
     private final AtomicLong truncated = new AtomicLong();
 
+    private final AtomicLong waitsTimedOut = new AtomicLong();
+
     /**
      * The consumer position at which a wait last timed out, -1 when none: while the ring
      * has not moved from it, nobody waits again.
@@ -65,6 +67,11 @@ final class RingWriter {
 
     long truncated() {
         return this.truncated.get();
+    }
+
+    /** Waits for room that ended without room: at most one per stall of the drain. */
+    long waitsTimedOut() {
+        return this.waitsTimedOut.get();
     }
 
     /**
@@ -121,6 +128,7 @@ final class RingWriter {
             else {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
+                    this.waitsTimedOut.incrementAndGet();
                     this.stalledAt.set(this.ring.consumerPosition());
                     return false;
                 }
