@@ -5,6 +5,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import java.io.OutputStream;
 import java.util.function.Consumer;
+import org.slf4j.MDC;
 
 /** A programmatic logger context with one {@link LogbufAppender} on the root logger. */
 final class Appenders {
@@ -15,6 +16,8 @@ final class Appenders {
 
     Appenders(OutputStream out, Consumer<LogbufAppender> settings) {
         this.context.setName("test");
+        // what SLF4J's binding does for its own context: MDC.put(...) lands here
+        this.context.setMDCAdapter(MDC.getMDCAdapter());
         this.context.start();
         this.appender.setContext(this.context);
         this.appender.setName("RING");
