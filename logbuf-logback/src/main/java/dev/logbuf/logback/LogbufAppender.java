@@ -127,12 +127,18 @@ public class LogbufAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
 
     /**
      * Set by stop() once the drain loop has ended: from then on every caller drains the
-     * ring itself after writing its record.
+     * ring itself after writing its record. Volatile, and fenced on both sides (stop()
+     * and append()): see the fullFence comments.
      */
     private volatile boolean callerDrains;
 
+    /**
+     * The drain thread did not end in stop() (its sink call never returned): nobody else
+     * may use the consumer. Volatile: written by stop(), read by callers that drain.
+     */
     private volatile boolean consumerStuck;
 
+    /** Volatile: written by the draining thread or stop(), read by either. */
     private volatile long lastReportNanos = System.nanoTime();
 
     private boolean exitHookEnabled = true;
@@ -710,6 +716,7 @@ public class LogbufAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
     /** Reports the drain loop's failures to Logback's status, once per failing spell. */
     private final class Listener implements DrainListener {
 
+        /** Volatile: the listener runs on the drain thread, which may change per run. */
         private volatile boolean failing;
 
         @Override

@@ -17,7 +17,9 @@ final class MonitoredSink implements RecordSink {
 
     /**
      * {@code System.nanoTime()} (made odd, so never 0) when the sink entered its current
-     * call; 0 while it is idle. Written by the draining thread, read by monitors.
+     * call; 0 while it is idle. Written by the draining thread, read by monitors:
+     * volatile so that a monitor sees the current call's start (a plain field could show
+     * an old one forever).
      */
     private volatile long busySinceNanos;
 

@@ -42,10 +42,16 @@ final class RingWriter {
      */
     private final AtomicLong stalledAt = new AtomicLong(-1);
 
-    /** The thread that drains the ring: it must never wait for itself. */
+    /**
+     * The thread that drains the ring: it must never wait for itself. Volatile: written
+     * by start(), read by every logging thread on the wait path.
+     */
     private volatile Thread drainThread;
 
-    /** After stop there is no drain loop to wait for. */
+    /**
+     * After stop there is no drain loop to wait for. Volatile: written by stop(), read by
+     * waiting threads, which then give up at once.
+     */
     private volatile boolean noWaiting;
 
     RingWriter(RingBuffer ring, Producer producer, FullRingPolicy policy, DropCounters drops) {
@@ -129,6 +135,7 @@ final class RingWriter {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     this.waitsTimedOut.incrementAndGet();
+                    // Volatile write: pairs with the get() above in later callers.
                     this.stalledAt.set(this.ring.consumerPosition());
                     return false;
                 }

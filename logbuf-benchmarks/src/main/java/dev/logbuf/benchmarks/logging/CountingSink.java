@@ -6,8 +6,9 @@ import java.io.OutputStream;
 
 /**
  * The sink every contender writes to: counts the lines (events) that arrived and passes
- * the bytes on (to nothing, or to a buffered file). Called by one writing thread at a
- * time (each contender's own).
+ * the bytes on (to nothing, or to a buffered file). Synchronized, so that the count holds
+ * even if a contender wrote from several threads at once (uncontended, it costs the
+ * single writing thread a few nanoseconds per write).
  */
 final class CountingSink extends FilterOutputStream {
 
@@ -25,7 +26,7 @@ final class CountingSink extends FilterOutputStream {
     }
 
     @Override
-    public void write(int b) throws IOException {
+    public synchronized void write(int b) throws IOException {
         if (b == '\n') {
             this.lines = ++this.count;
         }
@@ -33,7 +34,7 @@ final class CountingSink extends FilterOutputStream {
     }
 
     @Override
-    public void write(byte[] b, int off, int len) throws IOException {
+    public synchronized void write(byte[] b, int off, int len) throws IOException {
         long n = this.count;
         for (int i = off; i < off + len; i++) {
             if (b[i] == '\n') {

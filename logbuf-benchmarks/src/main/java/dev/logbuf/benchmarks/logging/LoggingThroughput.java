@@ -2,6 +2,7 @@ package dev.logbuf.benchmarks.logging;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,8 +29,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code Throughput} gives events/s, {@code SampleTime} the time of one call (p99);
  * {@code -prof gc} the bytes allocated per event. At the end of each trial the logging
  * system is stopped (draining as it would at exit) and a line
- * {@code LOSS contender=... sink=... threads=... logged=N arrived=M lost=K} is printed:
- * what the sink counted against the calls made.
+ * {@code LOSS contender=... sink=... threads=... logged=N arrived=M lost=K bytesPerArrivedEvent=B}
+ * is printed: what the sink counted against the calls made, and the bytes all threads
+ * allocated during the trial per event that arrived ({@code -prof gc} counts per call,
+ * which flatters a contender that drops before formatting).
  *
  * <pre>
  * java -jar logbuf-benchmarks/target/benchmarks.jar 'logging.LoggingThroughput' -prof gc
@@ -61,8 +64,11 @@ public class LoggingThroughput {
 
         private Path file;
 
+        private long allocatedAtStart;
+
         @Setup(Level.Trial)
         public void start() throws IOException {
+            this.allocatedAtStart = allocatedBytes();
             CountingSink counting;
             if (this.sink.equals("file")) {
                 this.file = Files.createTempFile("logbuf-bench-" + this.contender, ".log");
@@ -97,6 +103,20 @@ public class LoggingThroughput {
             }
         }
 
+    }
+
+    /**
+     * Bytes allocated so far by the JVM's live threads (a contender that drops before
+     * formatting allocates little per call but much per event that arrives: the LOSS line
+     * gives both).
+     */
+    static long allocatedBytes() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+            sum += Math.max(0, bytes);
+        }
+        return sum;
     }
 
     /** One logging thread: its arguments and the calls it made. */
