@@ -91,8 +91,11 @@ public class LoggingThroughput {
             this.running.stop();
             long logged = this.callers.stream().mapToLong((caller) -> caller.calls).sum();
             long arrived = this.running.sink().lines();
-            System.out.printf("%nLOSS contender=%s sink=%s threads=%d logged=%d arrived=%d lost=%d%n", this.contender,
-                    this.sink, this.callers.size(), logged, arrived, logged - arrived);
+            long allocated = allocatedBytes() - this.allocatedAtStart;
+            System.out.printf(
+                    "%nLOSS contender=%s sink=%s threads=%d logged=%d arrived=%d lost=%d bytesPerArrivedEvent=%d%n",
+                    this.contender, this.sink, this.callers.size(), logged, arrived, logged - arrived,
+                    (arrived > 0) ? allocated / arrived : -1);
             if (this.file != null) {
                 try {
                     Files.deleteIfExists(this.file);
