@@ -1,24 +1,19 @@
 package dev.logbuf.logback;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ScanException;
 import ch.qos.logback.core.util.FileSize;
 import ch.qos.logback.core.util.OptionHelper;
-import dev.logbuf.BlockedClaim;
 import dev.logbuf.Consumer;
 import dev.logbuf.RecordSink;
 import dev.logbuf.RingBuffer;
 import dev.logbuf.drain.DrainAgent;
-import dev.logbuf.drain.DrainListener;
 import java.io.OutputStream;
-import java.lang.invoke.VarHandle;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -28,10 +23,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A Logback appender that encodes each event on the logging thread into one record of an
@@ -106,9 +97,7 @@ public class LogbufAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
 
     private Consumer consumer;
 
-    private DrainAgent agent;
-
-    private MonitoredSink monitoredSink;
+    private LoggingDrain drain;
 
     private final DropCounters drops = new DropCounters();
 
@@ -118,28 +107,6 @@ public class LogbufAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
     private RingWriter writer;
 
     private boolean everStarted;
-
-    /** Serializes the callers that drain after stop; see drainOnCaller(). */
-    private final ReentrantLock drainLock = new ReentrantLock();
-
-    /** A caller that found drainLock taken left work for the holder. */
-    private final AtomicBoolean drainPending = new AtomicBoolean();
-
-    /**
-     * Set by stop() once the drain loop has ended: from then on every caller drains the
-     * ring itself after writing its record. Volatile, and fenced on both sides (stop()
-     * and append()): see the fullFence comments.
-     */
-    private volatile boolean callerDrains;
-
-    /**
-     * The drain thread did not end in stop() (its sink call never returned): nobody else
-     * may use the consumer. Volatile: written by stop(), read by callers that drain.
-     */
-    private volatile boolean consumerStuck;
-
-    /** Volatile: written by the draining thread or stop(), read by either. */
-    private volatile long lastReportNanos = System.nanoTime();
 
     private boolean exitHookEnabled = true;
 
@@ -361,7 +328,8 @@ public class LogbufAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
 
     /** The drain loop, once started. */
     public Optional<DrainAgent> drainAgent() {
-        return Optional.ofNullable(this.agent);
+        LoggingDrain d = this.drain;
+        return (d != null) ? Optional.of(d.agent()) : Optional.empty();
     }
 
     /** The full-ring policy in force. */
@@ -385,9 +353,9 @@ public class LogbufAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
         for (Level level : DropCounters.LEVELS) {
             dropped.put(level, this.drops.total(level));
         }
-        DrainAgent drain = this.agent;
-        MonitoredSink monitored = this.monitoredSink;
-        long busy = (monitored != null) ? monitored.busyForNanos() : 0;
+        LoggingDrain d = this.drain;
+        DrainAgent drain = (d != null) ? d.agent() : null;
+        long busy = (d != null) ? d.sinkBusyForNanos() : 0;
         Throwable failure = (drain != null) ? drain.lastFailure().orElse(null) : null;
         LoggingStatus.State state;
         if (!this.everStarted) {
@@ -441,21 +409,11 @@ public class LogbufAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
         }
     }
 
-    /**
-     * The exit hook: waits (at most the shutdown timeout) until the drain has handed over
-     * what was in the ring when the JVM began to exit.
-     */
+    /** The exit hook: lets the drain write what is in the ring before the JVM exits. */
     private void awaitDrainedAtExit() {
-        RingBuffer r = this.ring;
-        long target = r.producerPosition();
-        long deadline = System.nanoTime() + this.shutdownTimeout.toNanos();
-        while (isStarted() && r.consumerPosition() < target && System.nanoTime() - deadline < 0) {
-            DrainAgent drain = this.agent;
-            MonitoredSink monitored = this.monitoredSink;
-            if (!drain.isThreadAlive() || monitored.busyForNanos() > this.stallTimeout.toNanos()) {
-                return; // nobody will drain it: do not hold the exit up
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        LoggingDrain d = this.drain;
+        if (d != null && isStarted()) {
+            d.awaitDrained(this.shutdownTimeout, this.stallTimeout);
         }
     }
 
@@ -472,27 +430,11 @@ public class LogbufAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
             this.consumer = this.ring.consumer();
         }
         this.writer = new RingWriter(this.ring, this.ring.producer(), this.policy, this.drops);
-        this.drainLock.lock();
-        try {
-            if (this.agent == null || this.monitoredSink.sink() != target) {
-                this.monitoredSink = new MonitoredSink(target, () -> reportDrops(false));
-                this.agent = DrainAgent.builder(this.ring, this.consumer)
-                    .sink(this.monitoredSink)
-                    .name("logbuf-drain-" + this.ringName)
-                    .batchLimit(DRAIN_BATCH)
-                    .unblockDeadClaims(this.stallTimeout)
-                    .listener(new Listener())
-                    .build();
-            }
-            this.callerDrains = false;
-            this.consumerStuck = false;
-            this.writer.noWaiting(false);
-            this.agent.start();
-            this.writer.drainThread(this.agent.thread().orElse(null));
+        if (this.drain == null || this.drain.target() != target) {
+            this.drain = new LoggingDrain(this, "logbuf appender [" + getName() + "]", this.ring, this.consumer, target,
+                    this.ringName, this.stallTimeout, this.drops);
         }
-        finally {
-            this.drainLock.unlock();
-        }
+        this.drain.start(this.recordEncoder, this.writer, this.policy, this.dropReportInterval);
     }
 
     private RecordSink resolveSink() {
@@ -503,8 +445,8 @@ public class LogbufAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
             }
             return this.sink;
         }
-        if (this.monitoredSink != null && this.monitoredSink.sink() instanceof OutputStreamSink) {
-            return this.monitoredSink.sink(); // a restart keeps what it knows was written
+        if (this.drain != null && this.drain.target() instanceof OutputStreamSink) {
+            return this.drain.target(); // a restart keeps what it knows was written
         }
         return (this.outputStream != null) ? new OutputStreamSink(this.outputStream, false)
                 : OutputStreamSink.standardOutput();
@@ -556,32 +498,7 @@ public class LogbufAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
         if (!isStarted()) {
             return;
         }
-        DrainAgent drain = this.agent;
-        drain.stop(this.shutdownTimeout);
-        Thread drainThread = drain.thread().orElse(null);
-        this.consumerStuck = drainThread != null && drainThread.isAlive();
-        this.writer.noWaiting(true);
-        if (this.consumerStuck) {
-            RingBuffer r = this.ring;
-            addError("logbuf appender [" + getName() + "]: the sink has not returned from a write for "
-                    + TimeUnit.NANOSECONDS.toMillis(this.monitoredSink.busyForNanos()) + " ms; "
-                    + (r.producerPosition() - r.consumerPosition()) + " bytes of log events stay in ring '"
-                    + this.ringName + "'");
-        }
-        else {
-            reportDrops(true);
-            this.callerDrains = true;
-            // Full fence: pairs with the fence in append() after a record is written:
-            // either that caller sees callerDrains, or the drain below sees its record.
-            VarHandle.fullFence();
-            drainOnCaller();
-            try {
-                this.monitoredSink.closeSink();
-            }
-            catch (RuntimeException ex) {
-                addError("logbuf appender [" + getName() + "]: closing the sink failed", ex);
-            }
-        }
+        this.drain.stop(this.shutdownTimeout);
         this.recordEncoder.stop();
         super.stop();
         removeExitHook();
@@ -608,85 +525,9 @@ public class LogbufAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
         EncodeBuffer buffer = EncodeBuffer.forCurrentThread();
         byte[] bytes = this.recordEncoder.encode(event, buffer);
         if (buffer.length > 0 && this.writer.write(bytes, buffer.length, event.getLevel().toInt(), buffer)) {
-            // Full fence: pairs with the one in stop() after callerDrains is set
-            // (Dekker):
-            // either this thread sees callerDrains, or stop()'s drain sees this record.
-            VarHandle.fullFence();
-            if (this.callerDrains) {
-                drainOnCaller();
-            }
+            this.drain.afterWrite(); // after stop: this caller drains (LoggingDrain)
         }
         buffer.trim();
-    }
-
-    /**
-     * After stop: drains what is committed, on the caller's thread. One caller drains at
-     * a time; a caller that finds the lock taken leaves a note, and the holder drains
-     * again after unlocking if it finds one. The ring's head may be a record another
-     * caller is still writing: that caller drains after committing it, so nobody waits.
-     */
-    private void drainOnCaller() {
-        for (;;) {
-            // volatile write: pairs with the getAndSet below by the lock holder
-            this.drainPending.set(true);
-            if (!this.drainLock.tryLock()) {
-                return; // the holder sees drainPending after it unlocks
-            }
-            try {
-                if (!this.callerDrains || this.consumerStuck) {
-                    return; // restarted meanwhile: the drain loop reads again
-                }
-                // getAndSet: synchronizes with the set() of a caller whose tryLock
-                // failed,
-                // so its committed record is visible to the drain below
-                this.drainPending.getAndSet(false);
-                while (this.consumer.drainTo(this.monitoredSink, DRAIN_BATCH) > 0) {
-                    // until the ring is empty or its head is still being written
-                }
-            }
-            catch (RuntimeException ex) {
-                addError("logbuf appender [" + getName() + "]: writing log events after stop failed", ex);
-                return;
-            }
-            finally {
-                this.drainLock.unlock();
-            }
-            // volatile read after unlock: a caller that failed tryLock meanwhile set it
-            if (!this.drainPending.get()) {
-                return;
-            }
-        }
-    }
-
-    /**
-     * Writes "N events dropped" into the ring, at most once per report interval (always
-     * when {@code force}); on the draining thread.
-     */
-    void reportDrops(boolean force) {
-        long now = System.nanoTime();
-        if (!force && now - this.lastReportNanos < this.dropReportInterval.toNanos()) {
-            return;
-        }
-        long[] counts = this.drops.unreported();
-        long total = DropCounters.sum(counts);
-        if (total == 0) {
-            return;
-        }
-        this.lastReportNanos = now;
-        String message = "logbuf dropped " + total + " log event" + ((total == 1) ? "" : "s") + " ("
-                + DropCounters.describe(counts) + ") since the last report: ring '" + this.ringName + "' was full ("
-                + this.ring.capacity() + " bytes; events at " + this.policy.waitLevel() + " and above wait up to "
-                + this.policy.maxWait().toMillis() + " ms). See docs/logging.md";
-        LoggerContext loggerContext = (LoggerContext) getContext();
-        LoggingEvent event = new LoggingEvent(LogbufAppender.class.getName(),
-                loggerContext.getLogger(LogbufAppender.class), Level.WARN, message, null, null);
-        EncodeBuffer buffer = EncodeBuffer.forCurrentThread();
-        byte[] bytes = this.recordEncoder.encode(event, buffer);
-        int length = Math.min(buffer.length, this.ring.maxRecordLength());
-        if (length > 0 && this.ring.producer().offer(bytes, 0, length)) {
-            this.drops.reported(counts);
-        }
-        addWarn(message);
     }
 
     private static boolean isPresent(String className) {
@@ -711,40 +552,6 @@ public class LogbufAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
             throw new IllegalArgumentException(name + " must be positive, was " + duration);
         }
         return Duration.ofMillis(duration.getMilliseconds());
-    }
-
-    /** Reports the drain loop's failures to Logback's status, once per failing spell. */
-    private final class Listener implements DrainListener {
-
-        /** Volatile: the listener runs on the drain thread, which may change per run. */
-        private volatile boolean failing;
-
-        @Override
-        public void onFailure(Throwable error, boolean recordsKept) {
-            if (!this.failing) {
-                this.failing = true;
-                addError("logbuf appender [" + getName() + "]: the sink failed; log events wait in ring '"
-                        + LogbufAppender.this.ringName + "' and are handed over again", error);
-            }
-        }
-
-        @Override
-        public void onRecovered(long failedAttempts) {
-            this.failing = false;
-            addInfo("logbuf appender [" + getName() + "]: the sink works again after " + failedAttempts
-                    + " failed attempts");
-        }
-
-        @Override
-        public void onStopped(boolean drainedAll, long bytesLeft, Optional<BlockedClaim> blocked) {
-            if (!drainedAll) {
-                addWarn("logbuf appender [" + getName() + "]: the drain stopped with " + bytesLeft
-                        + " bytes in the ring"
-                        + blocked.map((claim) -> ", held back by a claim of thread " + claim.claimantThreadName())
-                            .orElse(""));
-            }
-        }
-
     }
 
 }
