@@ -85,6 +85,30 @@ class FullRingPolicyTest {
     }
 
     @Test
+    void theDrainReportsDropsInTheLogWhileRunningAtMostOncePerInterval() {
+        TestStreams.Blocking out = new TestStreams.Blocking();
+        Appenders logging = new Appenders(out, (appender) -> {
+            appender.setCapacity(new FileSize(2048));
+            appender.setDropReportInterval(Duration.buildByMilliseconds(1));
+        });
+        Logger logger = logging.logger("report");
+        logger.info("first");
+        await().until(() -> out.writesEntered.get() > 0);
+        for (int i = 0; i < 100; i++) {
+            logger.info("info-{} {}", i, "i".repeat(60));
+        }
+        long dropped = logging.appender.droppedCount(Level.INFO);
+        assertThat(dropped).isPositive();
+        out.release();
+        // not stopped: the drain thread writes the report after a batch went through
+        await().until(() -> out.delegate.text().contains("logbuf dropped " + dropped + " log events (INFO="));
+        logger.info("after");
+        await().until(() -> out.delegate.text().contains("INFO after"));
+        logging.stop();
+        assertThat(out.delegate.lines().stream().filter((l) -> l.contains("logbuf dropped"))).hasSize(1);
+    }
+
+    @Test
     void waitLevelOffDropsEveryLevelAtOnce() {
         TestStreams.Blocking out = new TestStreams.Blocking();
         Appenders logging = new Appenders(out, (appender) -> {
