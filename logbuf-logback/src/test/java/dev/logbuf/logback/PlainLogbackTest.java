@@ -81,10 +81,19 @@ class PlainLogbackTest {
         return new Result(process.exitValue(), stdout, new String(stderr, StandardCharsets.UTF_8));
     }
 
-    /** The test's class path without Spring, JSON and test libraries. */
+    /**
+     * The test's class path without Spring, JSON and test libraries: this module's and
+     * the core's classes (directories in a reactor build, or logbuf jars), Logback and
+     * SLF4J's API.
+     */
     private static boolean keep(String entry) {
-        String path = entry.replace('\\', '/');
-        return path.contains("/logbuf-") || path.contains("/ch/qos/logback/") || path.contains("/org/slf4j/");
+        Path path = Paths.get(entry);
+        String name = (path.getFileName() != null) ? path.getFileName().toString() : "";
+        if (name.endsWith(".jar")) {
+            return name.startsWith("logbuf-") || name.startsWith("logback-") || name.startsWith("slf4j-api-");
+        }
+        return entry.replace('\\', '/').contains("/logbuf-"); // target/classes of this
+                                                              // reactor
     }
 
     private record Result(int exitCode, String stdout, String stderr) {
