@@ -1,0 +1,149 @@
+package dev.logbuf.logback;
+
+import dev.logbuf.RecordSink;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+
+/**
+ * Writes each record's bytes, as they are, to an {@link OutputStream} (standard output by
+ * default): gathered into one staging array and written once per batch (or whenever the
+ * array is full), then flushed at the end of the batch.
+ *
+ * <p>
+ * <b>Failures.</b> A write that throws fails the batch: the ring keeps it and the drain
+ * hands it over again after a back-off. Records whose bytes the stream had already
+ * accepted in full are recognized by their position and not written twice; only a record
+ * cut by the failure itself may come out twice (its first part, then all of it). A
+ * {@link PrintStream} (standard output) hides its {@code IOException}s: its
+ * {@link PrintStream#checkError() error flag} is read after each batch and a set flag
+ * fails the batch. The flag never clears, so a broken standard output stays failed.
+ *
+ * <p>
+ * {@link #close()} flushes; it closes the stream only when told to (never standard
+ * output).
+ */
+public final class OutputStreamSink implements RecordSink {
+
+    static final int STAGING_BYTES = 64 * 1024;
+
+    private final OutputStream out;
+
+    private final boolean closeStream;
+
+    private final byte[] staging = new byte[STAGING_BYTES];
+
+    private int staged;
+
+    private long lastStagedPosition = -1;
+
+    /** Position of the last record whose bytes the stream accepted in full. */
+    private long writtenThrough = -1;
+
+    private long ringId;
+
+    /**
+     * A sink writing to {@code out}.
+     * @param out the stream
+     * @param closeStream whether {@link #close()} closes the stream
+     */
+    public OutputStreamSink(OutputStream out, boolean closeStream) {
+        this.out = Objects.requireNonNull(out, "out");
+        this.closeStream = closeStream;
+    }
+
+    /**
+     * A sink writing to standard output as it is now ({@code System.out}), never closing
+     * it.
+     * @return the sink
+     */
+    public static OutputStreamSink standardOutput() {
+        return new OutputStreamSink(System.out, false);
+    }
+
+    @Override
+    public void onStart(long ringId) {
+        if (ringId != this.ringId) {
+            this.ringId = ringId;
+            this.writtenThrough = -1;
+        }
+    }
+
+    @Override
+    public void onRecord(ByteBuffer buffer, int offset, int length, long position) {
+        if (position <= this.writtenThrough) {
+            return; // handed over again after a failed batch: its bytes are out already
+        }
+        try {
+            if (length > this.staging.length - this.staged) {
+                writeStaged();
+            }
+            if (length <= this.staging.length) {
+                buffer.get(offset, this.staging, this.staged, length);
+                this.staged += length;
+                this.lastStagedPosition = position;
+                return;
+            }
+            for (int done = 0; done < length;) {
+                int chunk = Math.min(this.staging.length, length - done);
+                buffer.get(offset + done, this.staging, 0, chunk);
+                this.out.write(this.staging, 0, chunk);
+                done += chunk;
+            }
+            this.writtenThrough = position;
+        }
+        catch (IOException ex) {
+            throw failed(ex);
+        }
+    }
+
+    @Override
+    public void endOfBatch() {
+        try {
+            writeStaged();
+            this.out.flush();
+            checkPrintStream();
+        }
+        catch (IOException ex) {
+            throw failed(ex);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            writeStaged();
+            this.out.flush();
+            if (this.closeStream) {
+                this.out.close();
+            }
+        }
+        catch (IOException ex) {
+            throw failed(ex);
+        }
+    }
+
+    private void writeStaged() throws IOException {
+        if (this.staged > 0) {
+            this.out.write(this.staging, 0, this.staged);
+            this.staged = 0;
+            this.writtenThrough = this.lastStagedPosition;
+        }
+    }
+
+    private void checkPrintStream() throws IOException {
+        if (this.out instanceof PrintStream printStream && printStream.checkError()) {
+            throw new IOException("the output stream (a PrintStream, such as standard output) reported an error;"
+                    + " is the reader of standard output gone?");
+        }
+    }
+
+    private UncheckedIOException failed(IOException ex) {
+        this.staged = 0; // the batch comes again; what was staged of it is written then
+        return new UncheckedIOException("writing log records failed: " + ex.getMessage(), ex);
+    }
+
+}
