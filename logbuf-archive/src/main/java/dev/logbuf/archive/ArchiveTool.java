@@ -144,7 +144,8 @@ public final class ArchiveTool {
 
     private static int reportProblems(ArchiveReader reader, PrintStream err) {
         for (ArchiveProblem problem : reader.problems()) {
-            err.println("CORRUPT: " + problem.message());
+            err.println(
+                    (problem.kind() == ArchiveProblem.Kind.TAMPERED ? "TAMPERED: " : "CORRUPT: ") + problem.message());
         }
         reader.tornTail()
             .ifPresent(cut -> err.println("TORN TAIL: " + cut.message()

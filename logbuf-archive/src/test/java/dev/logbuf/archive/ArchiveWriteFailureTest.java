@@ -65,10 +65,10 @@ class ArchiveWriteFailureTest {
 
             append(writer, payload(10));
             append(writer, payload(11));
-            assertThatThrownBy(writer::endBatch).isInstanceOf(ArchiveException.class)
+            assertThatThrownBy(writer::endOfBatch).isInstanceOf(ArchiveException.class)
                 .hasMessageContaining(writer.currentSegment().toString())
                 .hasMessageContaining("No space left on device")
-                .hasMessageContaining("2 records were not archived")
+                .hasMessageContaining("the batch of 2 records is undone and stays in the ring")
                 .satisfies(e -> assertThat(((ArchiveException) e).path()).isEqualTo(writer.currentSegment()));
 
             assertThat(Files.size(writer.currentSegment())).as("half-written batch cut off").isEqualTo(sizeBefore);
@@ -105,12 +105,12 @@ class ArchiveWriteFailureTest {
     @Test
     void whenTheNextSegmentCannotBeOpenedRecordsStayInTheCurrentOneUntilARetrySucceeds() {
         byte[] ten = "0123456789".getBytes();
-        try (ArchiveWriter writer = open(32 + 2 * (16 + 10))) {
+        try (ArchiveWriter writer = open(SegmentFormat.HEADER_LENGTH + 2 * (SegmentFormat.CHUNK_HEADER_LENGTH + 10))) {
             refuseToOpen = true;
             for (int i = 0; i < 6; i++) {
                 append(writer, ten);
             }
-            writer.endBatch();
+            writer.endOfBatch();
 
             assertThat(ArchiveFixtures.segments(dir)).extracting(p -> p.getFileName().toString())
                 .containsExactly("00000000000000000000.seg");
@@ -122,7 +122,7 @@ class ArchiveWriteFailureTest {
             append(writer, ten); // within the retry delay: still the current segment
             clock.advance(java.time.Duration.ofSeconds(1));
             append(writer, ten);
-            writer.endBatch();
+            writer.endOfBatch();
         }
         assertThat(ArchiveFixtures.segments(dir)).extracting(p -> p.getFileName().toString())
             .containsExactly("00000000000000000000.seg", "00000000000000000007.seg");
