@@ -220,7 +220,9 @@ final class SegmentFiles {
             next += (scanner.damageAfterLastRecord() + SegmentFormat.CHUNK_HEADER_LENGTH - 1)
                     / SegmentFormat.CHUNK_HEADER_LENGTH;
         }
-        long lost = Math.max(0, headLast + 1 - scannedNext);
+        // records the head names beyond the last valid one were deleted or cut, unless
+        // damage after that record accounts for them (then they are reported as damage)
+        long lost = scanner.damageAfterLastRecord() > 0 ? 0 : Math.max(0, headLast + 1 - scannedNext);
         long storedRing = scanner.lastRecordRingId();
         long storedPosition = scanner.lastRecordPosition();
         if (head != null && headRing == storedRing && headPosition > storedPosition) {
