@@ -54,18 +54,16 @@ import java.util.concurrent.TimeoutException;
  * {@code awaitDurable} and the monitoring accessors from any thread.
  *
  * <p>
- * Rotation, retention, recovery at open, framing and the durable waiters live in
- * {@link SegmentFiles}, {@link SegmentRetention}, {@link SegmentAppender} and
- * {@link DurableWaiters}; this class holds the batch and what undoing it needs.
+ * Framing lives in {@link SegmentAppender}, batches, rotation and undoing in
+ * {@link SegmentBatches}, recovery at open in {@link SegmentFiles}, retention in
+ * {@link SegmentRetention}, the waiters in {@link DurableWaiters}; this class decides
+ * what to skip, when to force and what a failure means. It is above 400 lines because it
+ * is the archive's public face: the sink contract, durable waiting and monitoring, each
+ * with its contract written down; the code behind them is in the classes named above.
  */
 public final class ArchiveWriter implements RecordSink, RecordHandler, AutoCloseable {
 
-    /** After a failed rotation, records go on to the current segment this long. */
-    private static final long ROTATION_RETRY_MILLIS = 1000;
-
     private final Path directory;
-
-    private final long segmentSizeLimit;
 
     private final FlushPolicy flushPolicy;
 
@@ -79,7 +77,7 @@ public final class ArchiveWriter implements RecordSink, RecordHandler, AutoClose
 
     private final SegmentFiles files;
 
-    private final SegmentAppender appender;
+    private final SegmentBatches batches;
 
     private final FileChannel headChannel;
 
@@ -89,60 +87,23 @@ public final class ArchiveWriter implements RecordSink, RecordHandler, AutoClose
 
     private final List<ArchiveProblem> recoveredDamage;
 
-    // state of the archive (writer thread)
-    private long segmentFirstSequence;
-
-    private long nextSequence;
-
+    // writer thread
     private long ringId;
 
-    private long ringIdOnDisk;
-
-    private long storedRingId;
-
-    private long storedPosition;
-
-    private boolean unanchored;
-
-    private java.security.MessageDigest recoveredChain;
-
-    private boolean unforced;
-
-    private long lastForceNanos;
-
-    private long rotationRetryAtMillis = Long.MIN_VALUE;
-
-    private boolean closed;
-
-    // the batch in progress (writer thread)
-    private BatchMark mark;
-
-    private final List<FileChannel> sealedInBatch = new ArrayList<>();
-
-    private final List<Path> sealedPathsInBatch = new ArrayList<>();
-
-    private final List<Path> createdInBatch = new ArrayList<>();
-
-    private int batchRecords;
+    /** Whether {@link #onStart} was called: a later call with another id is a switch. */
+    private boolean started;
 
     private int batchSkipped;
 
     private boolean handlerMode;
 
-    private BatchMark pendingUndo;
+    private boolean undoPending;
 
-    private long bytesWrittenTotal;
+    private boolean unforced;
 
-    /** Where the current segment's bytes of this batch begin. */
-    private long batchSegmentStart;
+    private long lastForceNanos;
 
-    /** Segments sealed without a force (policy NONE): a force covers them too. */
-    private final List<Path> sealedUnforced = new ArrayList<>();
-
-    /**
-     * Whether {@link #onStart} was called: a later call with another id is a ring switch.
-     */
-    private boolean started;
+    private boolean closed;
 
     // monitoring: written by the writer thread, volatile for readers on other threads
     private volatile long writtenSequence;
@@ -161,13 +122,11 @@ public final class ArchiveWriter implements RecordSink, RecordHandler, AutoClose
 
     ArchiveWriter(ArchiveWriterBuilder settings) {
         this.directory = settings.directory();
-        this.segmentSizeLimit = settings.segmentSize();
         this.flushPolicy = settings.flushPolicy();
         this.flushIntervalNanos = settings.flushInterval().toNanos();
         this.listener = settings.listener();
         this.clock = settings.clock();
         this.retention = new SegmentRetention(settings.maxSegments(), settings.maxAge());
-        this.appender = new SegmentAppender(settings.writeBufferSize());
         this.files = SegmentFiles.lock(directory, flushPolicy != FlushPolicy.NONE, settings.channelOpener());
         FileChannel head = null;
         try {
@@ -175,46 +134,44 @@ public final class ArchiveWriter implements RecordSink, RecordHandler, AutoClose
                     ArchiveHead.read(directory));
             head = ArchiveHead.open(directory);
             this.recoveredTornTail = recovered.tornTail();
-            List<ArchiveProblem> damage = new ArrayList<>(recovered.keptDamage());
-            if (recovered.lostRecords() > 0) {
-                ArchiveProblem lost = new ArchiveProblem(ArchiveProblem.Kind.MISSING_RECORDS, recovered.path(),
-                        recovered.resumeOffset(), 0,
-                        SegmentScanner.missing(recovered.nextSequence() - recovered.lostRecords(),
-                                recovered.nextSequence() - 1) + " (" + SegmentFormat.HEAD_FILE_NAME
-                                + " says they were written; the newest"
-                                + " segment was deleted or cut): their sequences are not used again");
-                damage.add(lost);
-                listener.onDamageKept(lost);
-                this.recordsDropped = recovered.lostRecords();
-            }
-            this.recoveredDamage = List.copyOf(damage);
-            appender.switchTo(recovered.channel(), recovered.path(), recovered.resumeOffset());
-            appender.restoreChain(recovered.anchorValue(), recovered.running());
-            this.recoveredChain = recovered.running();
-            this.unanchored = recovered.running() != null;
-            this.segmentFirstSequence = recovered.firstSequence();
-            this.nextSequence = recovered.nextSequence();
+            this.recoveredDamage = lostRecords(recovered);
+            this.batches = new SegmentBatches(files, new SegmentAppender(settings.writeBufferSize()), recovered,
+                    settings.segmentSize(), flushPolicy != FlushPolicy.NONE, clock, listener, this::failure);
             this.ringId = recovered.ringId();
-            this.ringIdOnDisk = recovered.ringId();
-            this.storedRingId = recovered.storedRingId();
-            this.storedPosition = recovered.storedPosition();
-            this.writtenSequence = nextSequence - 1;
-            this.flushedSequence = nextSequence - 1;
+            this.writtenSequence = recovered.nextSequence() - 1;
+            this.flushedSequence = recovered.nextSequence() - 1;
             this.lastForceNanos = System.nanoTime();
             retention.apply(clock.millis(), listener, this::failure);
             this.segmentCount = retention.segmentCount();
         }
         catch (IOException e) {
             files.close();
-            throw new ArchiveException(directory.resolve(SegmentFormat.HEAD_FILE_NAME),
-                    "cannot open " + directory.resolve(SegmentFormat.HEAD_FILE_NAME) + ": " + e, e);
+            Path file = directory.resolve(SegmentFormat.HEAD_FILE_NAME);
+            throw new ArchiveException(file, "cannot open " + file + ": " + e, e);
         }
         catch (RuntimeException e) {
-            closeQuietly(head);
+            SegmentBatches.closeQuietly(head);
             files.close();
             throw e;
         }
         this.headChannel = head;
+    }
+
+    /** The damage recovery kept, plus records the head names that no segment holds. */
+    private List<ArchiveProblem> lostRecords(SegmentFiles.Recovered recovered) {
+        List<ArchiveProblem> damage = new ArrayList<>(recovered.keptDamage());
+        if (recovered.lostRecords() > 0) {
+            long next = recovered.nextSequence();
+            ArchiveProblem lost = new ArchiveProblem(ArchiveProblem.Kind.MISSING_RECORDS, recovered.path(),
+                    recovered.resumeOffset(), 0,
+                    SegmentScanner.missing(next - recovered.lostRecords(), next - 1) + " ("
+                            + SegmentFormat.HEAD_FILE_NAME + " says they were written; the newest segment was"
+                            + " deleted or cut): their sequences are not used again");
+            damage.add(lost);
+            listener.onDamageKept(lost);
+            this.recordsDropped = recovered.lostRecords();
+        }
+        return List.copyOf(damage);
     }
 
     /** Settings for a writer on {@code directory}, which is created when missing. */
@@ -254,11 +211,12 @@ public final class ArchiveWriter implements RecordSink, RecordHandler, AutoClose
     public void onRecord(ByteBuffer buffer, int offset, int length, long position) {
         ensureOpen();
         undoPendingFailure();
-        if (mark == null) {
-            beginBatch();
+        if (!batches.inBatch()) {
+            batches.begin();
+            batchSkipped = 0;
         }
-        if (position != SegmentFormat.NO_POSITION && ringId != SegmentFormat.NO_RING && ringId == storedRingId
-                && position <= storedPosition) {
+        if (position != SegmentFormat.NO_POSITION && ringId != SegmentFormat.NO_RING && ringId == batches.storedRingId()
+                && position <= batches.storedPosition()) {
             batchSkipped++;
             return;
         }
@@ -267,27 +225,10 @@ public final class ArchiveWriter implements RecordSink, RecordHandler, AutoClose
                     "record length " + length + " is outside 0.." + SegmentFormat.MAX_PAYLOAD_LENGTH);
         }
         try {
-            if (ringIdOnDisk != ringId) {
-                appender.appendAnchor(ringId, nextSequence - 1, storedPosition);
-                ringIdOnDisk = ringId;
-                unanchored = false;
-            }
-            if (nextSequence > segmentFirstSequence
-                    && appender.end() + SegmentFormat.recordFootprint(appender.end(), length) > segmentSizeLimit
-                    && (rotationRetryAtMillis == Long.MIN_VALUE || clock.millis() >= rotationRetryAtMillis)) {
-                rotate();
-            }
-            appender.appendRecord(buffer, offset, length, nextSequence, position);
+            batches.append(buffer, offset, length, position, ringId);
         }
         catch (IOException e) {
             throw failBatch(e, 1);
-        }
-        nextSequence++;
-        batchRecords++;
-        unanchored = true;
-        if (position != SegmentFormat.NO_POSITION) {
-            storedRingId = ringId;
-            storedPosition = position;
         }
     }
 
@@ -316,52 +257,72 @@ public final class ArchiveWriter implements RecordSink, RecordHandler, AutoClose
     public void endOfBatch() {
         ensureOpen();
         undoPendingFailure();
-        if (mark == null && !unanchored && !appender.hasBuffered()) {
+        if (!batches.hasWork()) {
             // nothing taken since the last batch: only the time-driven work
             if (forceDue()) {
                 try {
                     force();
                 }
                 catch (IOException e) {
-                    throw failure(new ArchiveException(appender.path(),
-                            "cannot force segment " + appender.path() + " to the device: " + e, e));
+                    throw failure(new ArchiveException(batches.currentSegment(),
+                            "cannot force segment " + batches.currentSegment() + " to the device: " + e, e));
                 }
                 durable();
             }
-            long now = clock.millis();
-            if (retention.due(now)) {
-                retention.apply(now, listener, this::failure);
-                segmentCount = retention.segmentCount();
-            }
+            applyRetention(List.of());
             return;
         }
-        if (mark == null) {
-            beginBatch();
+        if (!batches.inBatch()) {
+            batches.begin();
+            batchSkipped = 0;
         }
         boolean forced = false;
+        int records = batches.records();
         try {
-            if (unanchored) {
-                appender.appendAnchor(ringIdOnDisk, nextSequence - 1, storedPosition);
-            }
-            appender.writeBuffer();
-            unforced |= batchRecords > 0;
+            batches.end();
+            unforced |= records > 0;
             if (forceDue()) {
                 force();
                 forced = true;
             }
-            if (batchRecords > 0) {
-                new ArchiveHead(nextSequence - 1, storedRingId, storedPosition, appender.anchorValue())
+            if (records > 0) {
+                new ArchiveHead(batches.nextSequence() - 1, batches.storedRingId(), batches.storedPosition(),
+                        batches.anchorValue())
                     .write(headChannel);
             }
         }
         catch (IOException e) {
             throw failBatch(e, 0);
         }
-        commitBatch(forced);
+        List<Path> sealed = batches.commit();
+        bytesWritten = batches.bytesWritten();
+        writtenSequence = batches.nextSequence() - 1;
+        if (batchSkipped > 0) {
+            recordsSkipped += batchSkipped;
+        }
+        if (records > 0 || !sealed.isEmpty()) {
+            lastFailure = null;
+        }
+        handlerMode = false;
+        applyRetention(sealed);
+        if (forced) {
+            durable();
+        }
+    }
+
+    private void applyRetention(List<Path> sealed) {
+        long now = clock.millis();
+        for (Path segment : sealed) {
+            retention.addSealed(segment, now);
+        }
+        if (!sealed.isEmpty() || retention.due(now)) {
+            retention.apply(now, listener, this::failure);
+        }
+        segmentCount = retention.segmentCount();
     }
 
     private boolean forceDue() {
-        long lastPosition = ringId == storedRingId ? storedPosition : SegmentFormat.NO_POSITION;
+        long lastPosition = ringId == batches.storedRingId() ? batches.storedPosition() : SegmentFormat.NO_POSITION;
         return unforced && (flushPolicy == FlushPolicy.BATCH
                 || (flushPolicy == FlushPolicy.INTERVAL && System.nanoTime() - lastForceNanos >= flushIntervalNanos)
                 || waiters.lowestWaiting() <= lastPosition);
@@ -370,8 +331,8 @@ public final class ArchiveWriter implements RecordSink, RecordHandler, AutoClose
     /** Publishes what the last force covered and answers the waiters it satisfies. */
     private void durable() {
         flushedSequence = writtenSequence;
-        if (ringId == storedRingId) {
-            waiters.durable(storedPosition);
+        if (ringId == batches.storedRingId()) {
+            waiters.durable(batches.storedPosition());
         }
     }
 
@@ -400,8 +361,8 @@ public final class ArchiveWriter implements RecordSink, RecordHandler, AutoClose
                 force();
             }
             catch (IOException e) {
-                throw failure(new ArchiveException(appender.path(),
-                        "cannot force segment " + appender.path() + " to the device: " + e, e));
+                throw failure(new ArchiveException(batches.currentSegment(),
+                        "cannot force segment " + batches.currentSegment() + " to the device: " + e, e));
             }
             durable();
         }
@@ -426,14 +387,15 @@ public final class ArchiveWriter implements RecordSink, RecordHandler, AutoClose
             }
         }
         catch (IOException e) {
-            throw failure(new ArchiveException(appender.path(), "cannot force " + appender.path() + ": " + e, e));
+            throw failure(new ArchiveException(batches.currentSegment(),
+                    "cannot force " + batches.currentSegment() + ": " + e, e));
         }
         finally {
             closed = true;
             waiters.close(new ArchiveException(directory,
                     "the archive writer on " + directory + " closed before the record was forced to the device"));
-            closeQuietly(appender.channel());
-            closeQuietly(headChannel);
+            batches.close();
+            SegmentBatches.closeQuietly(headChannel);
             files.close();
         }
     }
@@ -501,12 +463,12 @@ public final class ArchiveWriter implements RecordSink, RecordHandler, AutoClose
 
     /** The segment records are appended to now. */
     public Path currentSegment() {
-        return appender.path();
+        return batches.currentSegment();
     }
 
     /** The sequence the next record will get. Writer thread only. */
     public long nextSequence() {
-        return nextSequence;
+        return batches.nextSequence();
     }
 
     /**
@@ -548,125 +510,22 @@ public final class ArchiveWriter implements RecordSink, RecordHandler, AutoClose
         return recoveredDamage;
     }
 
-    private void beginBatch() {
-        mark = new BatchMark(appender.path(), appender.channel(), segmentFirstSequence, appender.written(),
-                nextSequence, ringIdOnDisk, storedRingId, storedPosition, appender.anchorValue(),
-                unanchored ? recoveredChain : null, bytesWrittenTotal);
-        batchRecords = 0;
-        batchSkipped = 0;
-        batchSegmentStart = appender.written();
-    }
-
-    private void commitBatch(boolean forced) {
-        for (int i = 0; i < sealedInBatch.size(); i++) {
-            closeQuietly(sealedInBatch.get(i));
-            retention.addSealed(sealedPathsInBatch.get(i), clock.millis());
-        }
-        boolean rotated = !sealedInBatch.isEmpty();
-        sealedInBatch.clear();
-        sealedPathsInBatch.clear();
-        createdInBatch.clear();
-        unanchored = false;
-        recoveredChain = null;
-        bytesWrittenTotal += appender.end() - batchSegmentStart;
-        bytesWritten = bytesWrittenTotal;
-        writtenSequence = nextSequence - 1;
-        if (batchSkipped > 0) {
-            recordsSkipped += batchSkipped;
-        }
-        if (batchRecords > 0 || rotated) {
-            lastFailure = null;
-        }
-        mark = null;
-        handlerMode = false;
-        long now = clock.millis();
-        if (rotated || retention.due(now)) {
-            retention.apply(now, listener, this::failure);
-        }
-        segmentCount = retention.segmentCount();
-        if (forced) {
-            durable();
-        }
-    }
-
     private void force() throws IOException {
         long start = System.nanoTime();
-        for (Path sealed : sealedUnforced) {
-            try (FileChannel channel = FileChannel.open(sealed, java.nio.file.StandardOpenOption.WRITE)) {
-                channel.force(false);
-            }
-            catch (java.nio.file.NoSuchFileException e) {
-                // retention deleted it: nothing to keep
-            }
-        }
-        sealedUnforced.clear();
-        appender.force();
+        batches.force();
         long end = System.nanoTime();
         lastForceNanos = end;
         unforced = false;
-        listener.onFlush(end - start, nextSequence - 1);
-    }
-
-    /**
-     * Seals the current segment (anchor, write, force) and starts the next. When the next
-     * cannot be created, records go on to the current segment and rotation is tried again
-     * a second later.
-     */
-    private void rotate() throws IOException {
-        if (unanchored) {
-            appender.appendAnchor(ringIdOnDisk, nextSequence - 1, storedPosition);
-            unanchored = false;
-        }
-        appender.writeBuffer();
-        if (flushPolicy != FlushPolicy.NONE) {
-            appender.force(); // a sealed segment is durable before its successor exists
-        }
-        else {
-            sealedUnforced.add(appender.path()); // forced with the next force, if one
-                                                 // comes
-        }
-        Path next;
-        FileChannel channel;
-        try {
-            next = files.create(nextSequence, clock.millis(), ringIdOnDisk,
-                    storedRingId == ringIdOnDisk ? storedPosition : SegmentFormat.NO_POSITION, appender.anchorValue());
-        }
-        catch (ArchiveException e) {
-            rotationFailed(e);
-            return;
-        }
-        try {
-            channel = files.openForAppend(next, SegmentFormat.HEADER_LENGTH);
-        }
-        catch (ArchiveException e) {
-            files.deleteQuietly(next); // a segment named after records that go elsewhere
-            rotationFailed(e);
-            return;
-        }
-        rotationRetryAtMillis = Long.MIN_VALUE;
-        bytesWrittenTotal += appender.end() - batchSegmentStart;
-        batchSegmentStart = SegmentFormat.HEADER_LENGTH;
-        sealedInBatch.add(appender.channel());
-        sealedPathsInBatch.add(appender.path());
-        createdInBatch.add(next);
-        appender.switchTo(channel, next, SegmentFormat.HEADER_LENGTH);
-        segmentFirstSequence = nextSequence;
-        listener.onSegmentCreated(next);
-    }
-
-    private void rotationFailed(ArchiveException e) {
-        failure(e);
-        rotationRetryAtMillis = clock.millis() + ROTATION_RETRY_MILLIS;
+        listener.onFlush(end - start, batches.nextSequence() - 1);
     }
 
     /**
      * A write or force of the batch failed: undo the batch and say so.
-     * @param failingRecords records of the batch not yet counted in it (the one being
-     * written)
+     * @param failingRecords records not yet counted in the batch (the one being written)
      */
     private ArchiveException failBatch(IOException cause, int failingRecords) {
-        Path segment = appender.path();
-        int records = batchRecords + failingRecords;
+        Path segment = batches.currentSegment();
+        int records = batches.records() + failingRecords;
         String message = "cannot write to segment " + segment + ": " + cause + "; ";
         if (handlerMode) {
             message += records + " records were not archived (taken as a RecordHandler, they are lost)";
@@ -675,64 +534,31 @@ public final class ArchiveWriter implements RecordSink, RecordHandler, AutoClose
         else {
             message += "the batch of " + records + " records is undone and stays in the ring to be written again";
         }
-        BatchMark undo = mark;
-        mark = null;
         handlerMode = false;
         try {
-            undo(undo);
+            batches.undo();
+            unforced = true;
         }
         catch (IOException | ArchiveException undoFailed) {
             cause.addSuppressed(undoFailed);
-            pendingUndo = undo;
+            undoPending = true;
             message += "; undoing it failed too (" + undoFailed + "), tried again before the next record";
         }
         return failure(new ArchiveException(segment, message, cause));
     }
 
-    /** Puts the archive back as it was when the batch began. */
-    private void undo(BatchMark undo) throws IOException {
-        appender.discardBuffer();
-        if (!undo.segment().equals(appender.path())) {
-            closeQuietly(appender.channel());
-            for (FileChannel sealed : sealedInBatch) {
-                if (sealed != undo.channel()) {
-                    closeQuietly(sealed);
-                }
-            }
-            appender.switchTo(undo.channel(), undo.segment(), undo.length());
-        }
-        for (Path created : createdInBatch) {
-            files.delete(created);
-        }
-        sealedInBatch.clear();
-        sealedPathsInBatch.clear();
-        createdInBatch.clear();
-        appender.truncate(undo.length());
-        if (flushPolicy != FlushPolicy.NONE) {
-            appender.force(); // a cut the device forgets would bring undone records back
-        }
-        appender.restoreChain(undo.anchorValue(), undo.running());
-        segmentFirstSequence = undo.segmentFirstSequence();
-        nextSequence = undo.nextSequence();
-        ringIdOnDisk = undo.ringIdOnDisk();
-        storedRingId = undo.storedRingId();
-        storedPosition = undo.storedPosition();
-        unanchored = undo.running() != null;
-        bytesWrittenTotal = undo.bytesWritten();
-        unforced = true;
-        pendingUndo = null;
-    }
-
     private void undoPendingFailure() {
-        if (pendingUndo == null) {
+        if (!undoPending) {
             return;
         }
         try {
-            undo(pendingUndo);
+            batches.undo();
+            undoPending = false;
+            unforced = true;
         }
         catch (IOException | ArchiveException e) {
-            throw failure(new ArchiveException(appender.path(), "the archive cannot take records: undoing a failed"
-                    + " batch in " + appender.path() + " still fails: " + e, e));
+            throw failure(new ArchiveException(batches.currentSegment(), "the archive cannot take records: undoing a"
+                    + " failed batch in " + batches.currentSegment() + " still fails: " + e, e));
         }
     }
 
@@ -745,18 +571,6 @@ public final class ArchiveWriter implements RecordSink, RecordHandler, AutoClose
     private void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("archive writer on " + directory + " is closed");
-        }
-    }
-
-    private static void closeQuietly(FileChannel channel) {
-        if (channel == null) {
-            return;
-        }
-        try {
-            channel.close();
-        }
-        catch (IOException e) {
-            // nothing more to release
         }
     }
 

@@ -28,11 +28,12 @@ import java.util.zip.CRC32C;
 /**
  * A cursor over the records of one segment's bytes, shared by {@link ArchiveReader} and
  * the writer's recovery. It reads chunks only where the format puts them: at the start of
- * a block and right after a valid chunk. A chunk that fails a check is damage: the
- * scanner reports it and goes on at the next block start, where the writer always put a
- * chunk header. So a payload's bytes are never read as a chunk header, whatever is
- * damaged, and every byte is looked at a bounded number of times: the scan is linear in
- * the segment's size.
+ * a block and right after a valid chunk. A chunk whose header fails its checksum is
+ * damage: the scanner reports it and goes on at the next block start, where the writer
+ * always put a chunk header; a chunk whose header is sound but whose data fails its
+ * checksum is skipped by its (checked) length. So a payload's bytes are never read as a
+ * chunk header, whatever is damaged, and every byte is looked at a bounded number of
+ * times: the scan is linear in the segment's size.
  *
  * <p>
  * The end of the segment is told apart from damage: a chunk header cut short, a chunk
@@ -48,6 +49,10 @@ import java.util.zip.CRC32C;
  * (or the segment header's) and the bytes of every record chunk since; an anchor whose
  * stored value differs while no damage was seen in between is reported as
  * {@link ArchiveProblem.Kind#TAMPERED}.
+ *
+ * <p>
+ * It is above 400 lines because it is one state machine over chunks (record fragments,
+ * damage regions, cuts, chain intervals) whose rules are easiest to check side by side.
  */
 final class SegmentScanner {
 
