@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -77,13 +78,25 @@ public final class ArchiveReader implements Iterable<ArchiveRecord> {
         if (!Files.isDirectory(path)) {
             throw new ArchiveException(path, path + " is neither an archive directory nor a segment file");
         }
-        ArchiveHead head = ArchiveHead.read(path); // before the segments: they are never
-                                                   // behind it
+        // the head before the segments: they are never behind it
+        ArchiveHead head = null;
+        ArchiveProblem headProblem = null;
+        try {
+            head = ArchiveHead.read(path);
+        }
+        catch (ArchiveFormatException e) {
+            headProblem = new ArchiveProblem(ArchiveProblem.Kind.CORRUPT_HEADER, e.path(), 0, ArchiveHead.LENGTH,
+                    e.getMessage() + "; the newest segment cannot be checked against it");
+        }
         List<Path> segments = SegmentIo.listSegments(path);
         for (Path segment : segments) {
             checkVersion(segment, SegmentIo.readPrefix(segment, SegmentFormat.HEADER_LENGTH));
         }
-        return new ArchiveReader(path, segments, false, head);
+        ArchiveReader reader = new ArchiveReader(path, segments, false, head);
+        if (headProblem != null) {
+            reader.problems.add(headProblem);
+        }
+        return reader;
     }
 
     /** Refuses a segment of another format version, naming it and saying what to do. */
@@ -145,6 +158,18 @@ public final class ArchiveReader implements Iterable<ArchiveRecord> {
         }
         iterated = true;
         return new RecordIterator();
+    }
+
+    /**
+     * The last record {@code archive.head} says the writer wrote, and the chain value
+     * covering it (copy it elsewhere to make later changes evident); empty for a single
+     * segment file or when there is no head.
+     */
+    public Optional<String> headChain() {
+        if (head == null || head.lastSequence() < 0) {
+            return Optional.empty();
+        }
+        return Optional.of("record " + head.lastSequence() + ", chain " + HexFormat.of().formatHex(head.chain()));
     }
 
     /**

@@ -116,6 +116,7 @@ public final class ArchiveTool {
         }
         out.println(
                 "problems:       " + reader.problems().size() + (reader.tornTail().isPresent() ? " + torn tail" : ""));
+        reader.headChain().ifPresent(head -> out.println("archive head:   " + head));
         return reportProblems(reader, err);
     }
 

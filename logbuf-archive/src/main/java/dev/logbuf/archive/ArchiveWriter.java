@@ -130,11 +130,22 @@ public final class ArchiveWriter implements RecordSink, RecordHandler, AutoClose
         this.files = SegmentFiles.lock(directory, flushPolicy != FlushPolicy.NONE, settings.channelOpener());
         FileChannel head = null;
         try {
-            SegmentFiles.Recovered recovered = files.recover(retention, listener, clock.millis(),
-                    ArchiveHead.read(directory));
+            ArchiveHead lastHead = null;
+            ArchiveProblem headDamage = null;
+            try {
+                lastHead = ArchiveHead.read(directory);
+            }
+            catch (ArchiveFormatException e) {
+                // the head is a cross-check, not the archive: report it and write a new
+                // one
+                headDamage = new ArchiveProblem(ArchiveProblem.Kind.CORRUPT_HEADER, e.path(), 0, ArchiveHead.LENGTH,
+                        e.getMessage() + "; ignored, and written anew after the next batch");
+                listener.onDamageKept(headDamage);
+            }
+            SegmentFiles.Recovered recovered = files.recover(retention, listener, clock.millis(), lastHead);
             head = ArchiveHead.open(directory);
             this.recoveredTornTail = recovered.tornTail();
-            this.recoveredDamage = lostRecords(recovered);
+            this.recoveredDamage = lostRecords(recovered, headDamage);
             this.batches = new SegmentBatches(files, new SegmentAppender(settings.writeBufferSize()), recovered,
                     settings.segmentSize(), flushPolicy != FlushPolicy.NONE, clock, listener, this::failure);
             this.ringId = recovered.ringId();
@@ -158,8 +169,11 @@ public final class ArchiveWriter implements RecordSink, RecordHandler, AutoClose
     }
 
     /** The damage recovery kept, plus records the head names that no segment holds. */
-    private List<ArchiveProblem> lostRecords(SegmentFiles.Recovered recovered) {
+    private List<ArchiveProblem> lostRecords(SegmentFiles.Recovered recovered, ArchiveProblem headDamage) {
         List<ArchiveProblem> damage = new ArrayList<>(recovered.keptDamage());
+        if (headDamage != null) {
+            damage.add(headDamage);
+        }
         if (recovered.lostRecords() > 0) {
             long next = recovered.nextSequence();
             ArchiveProblem lost = new ArchiveProblem(ArchiveProblem.Kind.MISSING_RECORDS, recovered.path(),
@@ -221,8 +235,11 @@ public final class ArchiveWriter implements RecordSink, RecordHandler, AutoClose
             return;
         }
         if (length < 0 || length > SegmentFormat.MAX_PAYLOAD_LENGTH) {
-            throw new IllegalArgumentException(
+            IllegalArgumentException bad = new IllegalArgumentException(
                     "record length " + length + " is outside 0.." + SegmentFormat.MAX_PAYLOAD_LENGTH);
+            // the ring hands the whole batch again: what was taken of it must go
+            failBatch(new IOException(bad.getMessage()), 0);
+            throw bad;
         }
         try {
             batches.append(buffer, offset, length, position, ringId);

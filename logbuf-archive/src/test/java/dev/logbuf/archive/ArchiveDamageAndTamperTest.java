@@ -127,6 +127,31 @@ class ArchiveDamageAndTamperTest {
     }
 
     @Test
+    void aDamagedHeadFileIsReportedByVerifyAndWrittenAnewByTheNextWriter() throws IOException {
+        try (ArchiveWriter writer = ArchiveWriter.open(dir)) {
+            appendRange(writer, 0, 5, 5);
+        }
+        Path head = dir.resolve(SegmentFormat.HEAD_FILE_NAME);
+        byte[] bytes = Files.readAllBytes(head);
+        bytes[10] ^= 0x04;
+        Files.write(head, bytes);
+
+        ToolRun verify = ToolRun.of("verify", dir.toString());
+        assertThat(verify.status()).isEqualTo(1);
+        assertThat(verify.err()).contains(head.toString(), "is damaged");
+        assertThat(readAll(dir).records()).hasSize(5);
+
+        try (ArchiveWriter writer = ArchiveWriter.open(dir)) {
+            assertThat(writer.recoveredDamage()).singleElement()
+                .satisfies(problem -> assertThat(problem.segment()).isEqualTo(head));
+            assertThat(writer.nextSequence()).isEqualTo(5);
+            appendRange(writer, 5, 8, 3);
+        }
+        assertThat(ToolRun.of("verify", dir.toString()).status()).isZero();
+        assertThat(ToolRun.of("stats", dir.toString()).out()).contains("archive head:   record 7, chain ");
+    }
+
+    @Test
     void aRecordAlteredWithItsChecksumsRecomputedIsFoundByTheHashChain() throws IOException {
         Path segment = writeThreeSegments();
         byte[] bytes = Files.readAllBytes(segment);
