@@ -105,7 +105,8 @@ public final class ArchiveWriter implements RecordSink, RecordHandler, AutoClose
 
     private boolean closed;
 
-    // monitoring: written by the writer thread, volatile for readers on other threads
+    // monitoring: written by the writer thread only; each volatile write pairs with the
+    // volatile read in its accessor on a monitoring thread
     private volatile long writtenSequence;
 
     private volatile long flushedSequence;
@@ -152,6 +153,9 @@ public final class ArchiveWriter implements RecordSink, RecordHandler, AutoClose
             this.writtenSequence = recovered.nextSequence() - 1;
             this.flushedSequence = recovered.nextSequence() - 1;
             this.lastForceNanos = System.nanoTime();
+            // what the previous writer left may not be on the device yet (a killed
+            // process): the first force due covers it, before any waiter is answered
+            this.unforced = true;
             retention.apply(clock.millis(), listener, this::failure);
             this.segmentCount = retention.segmentCount();
         }
