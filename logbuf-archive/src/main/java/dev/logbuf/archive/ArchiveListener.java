@@ -37,9 +37,19 @@ public interface ArchiveListener {
     }
 
     /**
+     * Opening found damage in the last segment (a complete chunk that fails its checks,
+     * or records the head file says were written and no segment holds). It is not cut: it
+     * stays in place and {@code ArchiveTool verify} keeps reporting it; the writer
+     * appends after it and never reuses the sequences it may hide.
+     */
+    default void onDamageKept(ArchiveProblem damage) {
+    }
+
+    /**
      * Writing, forcing or deleting failed. The same exception is thrown to the caller
-     * when it happened in a write or a force; a retention failure is only reported here
-     * and through {@link ArchiveWriter#lastFailure()}.
+     * when it happened in a write or a force (the batch is undone and its records stay in
+     * the ring); a retention or rotation failure is only reported here and through
+     * {@link ArchiveWriter#lastFailure()}.
      */
     default void onError(ArchiveException error) {
     }

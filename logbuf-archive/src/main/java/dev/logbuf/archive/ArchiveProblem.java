@@ -21,18 +21,19 @@ public record ArchiveProblem(Kind kind, Path segment, long offset, long length, 
     public enum Kind {
 
         /**
-         * The 32-byte segment header is damaged; the records after it are still read and
-         * checked one by one.
+         * The segment header is damaged; the records after it are still read and checked
+         * one by one.
          */
         CORRUPT_HEADER,
         /**
-         * Bytes inside a segment that are not whole valid records, followed by valid
-         * records: skipped.
+         * Chunks that fail their checks (checksum, type, lengths): damage, never taken
+         * for the end of a write. Skipped up to the next valid chunk, which is looked for
+         * only where the format puts chunk headers (a block start).
          */
         CORRUPT_RECORDS,
         /**
-         * Bytes at the end of a segment that is not the last one that are not whole valid
-         * records.
+         * A segment that is not the last one ends with a write cut short (a partial chunk
+         * or record).
          */
         CORRUPT_TAIL,
         /**
@@ -45,6 +46,12 @@ public record ArchiveProblem(Kind kind, Path segment, long offset, long length, 
          * returned.
          */
         OUT_OF_ORDER,
+        /**
+         * Records whose checksums are valid but whose bytes do not hash to the chain
+         * value of the anchor after them: a record was altered (and its checksums
+         * recomputed), removed or inserted between the previous anchor and this one.
+         */
+        TAMPERED,
         /**
          * The end of the last segment is not a whole valid record, the trace of a write
          * cut short by a crash: iteration ends at the last whole valid record. Reopening

@@ -1,20 +1,15 @@
 package dev.logbuf.archive;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * Reads the records of an archive directory written by {@link ArchiveWriter}, in sequence
@@ -50,10 +45,15 @@ public final class ArchiveReader implements Iterable<ArchiveRecord> {
 
     private boolean iterated;
 
-    private ArchiveReader(Path location, List<Path> segments, boolean singleFile) {
+    private final ArchiveHead head;
+
+    private long bytesChecked;
+
+    private ArchiveReader(Path location, List<Path> segments, boolean singleFile, ArchiveHead head) {
         this.location = location;
         this.segments = segments;
         this.singleFile = singleFile;
+        this.head = head;
     }
 
     /**
@@ -64,12 +64,13 @@ public final class ArchiveReader implements Iterable<ArchiveRecord> {
      */
     public static ArchiveReader open(Path path) {
         if (Files.isRegularFile(path)) {
-            ByteBuffer start = readPrefix(path);
+            ByteBuffer start = SegmentIo.readPrefix(path, SegmentFormat.HEADER_LENGTH);
             if (!SegmentFormat.hasMagic(start)) {
                 throw new ArchiveFormatException(path, path + " is not a logbuf archive segment (it does not start"
                         + " with the magic \"LBAR\"); pass an archive directory or a segment file");
             }
-            return new ArchiveReader(path, List.of(path), true);
+            checkVersion(path, start);
+            return new ArchiveReader(path, List.of(path), true, null);
         }
         if (!Files.exists(path)) {
             throw new ArchiveException(path, "archive directory " + path + " does not exist");
@@ -77,7 +78,35 @@ public final class ArchiveReader implements Iterable<ArchiveRecord> {
         if (!Files.isDirectory(path)) {
             throw new ArchiveException(path, path + " is neither an archive directory nor a segment file");
         }
-        return new ArchiveReader(path, listSegments(path), false);
+        // the head before the segments: they are never behind it
+        ArchiveHead head = null;
+        ArchiveProblem headProblem = null;
+        try {
+            head = ArchiveHead.read(path);
+        }
+        catch (ArchiveFormatException e) {
+            headProblem = new ArchiveProblem(ArchiveProblem.Kind.CORRUPT_HEADER, e.path(), 0, ArchiveHead.LENGTH,
+                    e.getMessage() + "; the newest segment cannot be checked against it");
+        }
+        List<Path> segments = SegmentIo.listSegments(path);
+        for (Path segment : segments) {
+            checkVersion(segment, SegmentIo.readPrefix(segment, SegmentFormat.HEADER_LENGTH));
+        }
+        ArchiveReader reader = new ArchiveReader(path, segments, false, head);
+        if (headProblem != null) {
+            reader.problems.add(headProblem);
+        }
+        return reader;
+    }
+
+    /** Refuses a segment of another format version, naming it and saying what to do. */
+    private static void checkVersion(Path segment, ByteBuffer prefix) {
+        if (prefix.limit() >= 8 && SegmentFormat.hasMagic(prefix) && !SegmentFormat.versionFieldDamaged(prefix)) {
+            String problem = SegmentFormat.versionProblem(prefix.getInt(SegmentFormat.HEADER_VERSION_OFFSET));
+            if (problem != null) {
+                throw new ArchiveFormatException(segment, segment + ": " + problem);
+            }
+        }
     }
 
     /**
@@ -132,60 +161,23 @@ public final class ArchiveReader implements Iterable<ArchiveRecord> {
     }
 
     /**
-     * Segment files of a directory, in name order, which is sequence order. Other files
-     * are ignored.
+     * The last record {@code archive.head} says the writer wrote, and the chain value
+     * covering it (copy it elsewhere to make later changes evident); empty for a single
+     * segment file or when there is no head.
      */
-    static List<Path> listSegments(Path directory) {
-        try (Stream<Path> files = Files.list(directory)) {
-            List<Path> found = new ArrayList<>();
-            files.filter(file -> SegmentFormat.isSegmentName(file.getFileName().toString()))
-                .sorted()
-                .forEach(found::add);
-            return found;
+    public Optional<String> headChain() {
+        if (head == null || head.lastSequence() < 0) {
+            return Optional.empty();
         }
-        catch (IOException e) {
-            throw new ArchiveException(directory, "cannot list archive directory " + directory + ": " + e, e);
-        }
+        return Optional.of("record " + head.lastSequence() + ", chain " + HexFormat.of().formatHex(head.chain()));
     }
 
     /**
-     * The whole content of a segment file, little-endian; empty when the file has
-     * vanished.
+     * Bytes checksummed, hashed or checked for zero so far: what reading cost, for tests
+     * that show it stays linear in the archive's size.
      */
-    static ByteBuffer readSegment(Path segment) {
-        try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.READ)) {
-            long size = channel.size();
-            if (size > Integer.MAX_VALUE) {
-                throw new ArchiveException(segment,
-                        "segment " + segment + " is " + size + " bytes, more than a segment can hold (2 GiB)");
-            }
-            ByteBuffer content = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
-            while (content.hasRemaining() && channel.read(content) >= 0) {
-                // keep reading until the buffer is full or the file ends
-            }
-            content.flip();
-            return content.slice().order(ByteOrder.LITTLE_ENDIAN);
-        }
-        catch (NoSuchFileException e) {
-            return ByteBuffer.allocate(0).order(ByteOrder.LITTLE_ENDIAN);
-        }
-        catch (IOException e) {
-            throw new ArchiveException(segment, "cannot read segment " + segment + ": " + e, e);
-        }
-    }
-
-    private static ByteBuffer readPrefix(Path file) {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer prefix = ByteBuffer.allocate(SegmentFormat.HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
-            while (prefix.hasRemaining() && channel.read(prefix) >= 0) {
-                // fill the prefix or stop at the end of the file
-            }
-            prefix.flip();
-            return prefix;
-        }
-        catch (IOException e) {
-            throw new ArchiveException(file, "cannot read " + file + ": " + e, e);
-        }
+    long bytesChecked() {
+        return bytesChecked;
     }
 
     private long expectedFirstSequence(Path segment, ByteBuffer content) {
@@ -194,8 +186,7 @@ public final class ArchiveReader implements Iterable<ArchiveRecord> {
             return SegmentFormat.firstSequenceOf(segment);
         }
         // a single segment file renamed by the user: trust its header
-        return content.limit() >= SegmentFormat.HEADER_LENGTH
-                ? content.getLong(SegmentFormat.HEADER_FIRST_SEQUENCE_OFFSET) : -1;
+        return Long.MIN_VALUE;
     }
 
     private final class RecordIterator implements Iterator<ArchiveRecord> {
@@ -206,9 +197,16 @@ public final class ArchiveReader implements Iterable<ArchiveRecord> {
 
         private Path currentSegment;
 
-        private ByteBuffer content;
-
         private long lastSequence = SegmentScanner.NO_SEQUENCE;
+
+        /** Chain value the previous segment ended with; null when unknown. */
+        private byte[] previousAnchor;
+
+        private Path previousSegment;
+
+        private boolean previousEndedWhole;
+
+        private boolean headChecked;
 
         private ArchiveRecord next;
 
@@ -216,21 +214,16 @@ public final class ArchiveReader implements Iterable<ArchiveRecord> {
         public boolean hasNext() {
             while (next == null) {
                 if (scanner != null && scanner.advance()) {
-                    ByteBuffer payload = content.duplicate()
-                        .limit(scanner.payloadOffset() + scanner.payloadLength())
-                        .position(scanner.payloadOffset());
-                    next = new ArchiveRecord(scanner.sequence(), currentSegment, scanner.frameOffset(),
-                            payload.slice().asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN));
+                    next = new ArchiveRecord(scanner.sequence(), currentSegment, scanner.recordOffset(),
+                            scanner.payload(), scanner.recordPosition(), scanner.recordRingId());
                     return true;
                 }
                 if (scanner != null) {
-                    lastSequence = scanner.lastSequence();
-                    if (scanner.tornTail() != null) {
-                        tornTail = scanner.tornTail();
-                    }
+                    endSegment();
                 }
                 if (nextSegment == segments.size()) {
                     scanner = null;
+                    checkHead();
                     return false;
                 }
                 openSegment(segments.get(nextSegment++));
@@ -248,32 +241,94 @@ public final class ArchiveReader implements Iterable<ArchiveRecord> {
             return record;
         }
 
+        private void endSegment() {
+            lastSequence = scanner.lastSequence();
+            bytesChecked += scanner.bytesChecked();
+            if (scanner.tornTail() != null) {
+                tornTail = scanner.tornTail();
+            }
+            previousAnchor = scanner.anchorValue();
+            previousSegment = currentSegment;
+            previousEndedWhole = scanner.unanchoredRecords() == 0 && scanner.tornTail() == null
+                    && scanner.damageAfterLastRecord() == 0;
+            if (nextSegment < segments.size() && scanner.unanchoredRecords() > 0 && !scanner.damagedSinceAnchor()) {
+                problems.add(new ArchiveProblem(ArchiveProblem.Kind.TAMPERED, currentSegment, scanner.validEnd(), 0,
+                        scanner.unanchoredRecords() + " records at the end of a sealed segment are not covered by an"
+                                + " anchor of the hash chain (a sealed segment always ends with one)"));
+            }
+            scanner = null;
+        }
+
         private void openSegment(Path segment) {
             boolean last = nextSegment == segments.size();
             currentSegment = segment;
-            content = readSegment(segment);
+            ByteBuffer content = SegmentIo.readSegment(segment);
             if (last && content.limit() < SegmentFormat.HEADER_LENGTH) {
                 if (content.limit() > 0 || !singleFile) {
                     tornTail = new ArchiveProblem(ArchiveProblem.Kind.TORN_TAIL, segment, 0, content.limit(),
                             "the last segment is shorter than its " + SegmentFormat.HEADER_LENGTH
                                     + "-byte header (a crash while it was created)");
                 }
-                scanner = null;
                 return;
             }
             long firstSequence = expectedFirstSequence(segment, content);
             String headerProblem = SegmentFormat.headerProblem(content, firstSequence);
-            if (headerProblem == null && lastSequence == SegmentScanner.NO_SEQUENCE) {
-                lastSequence = firstSequence - 1; // the first segment's header says where
-                                                  // the records start
+            if (headerProblem == null) {
+                long headerFirst = content.getLong(SegmentFormat.HEADER_FIRST_SEQUENCE_OFFSET);
+                if (lastSequence == SegmentScanner.NO_SEQUENCE) {
+                    lastSequence = headerFirst - 1; // the first segment's header says
+                                                    // where the
+                                                    // records start
+                }
+                else if (headerFirst > lastSequence + 1) {
+                    problems.add(new ArchiveProblem(ArchiveProblem.Kind.MISSING_RECORDS, segment, 0, 0,
+                            SegmentScanner.missing(lastSequence + 1, headerFirst - 1)
+                                    + " (the segment before this one ends earlier)"));
+                    lastSequence = headerFirst - 1;
+                }
+                else {
+                    checkLink(segment, content);
+                }
             }
-            if (headerProblem != null) {
+            else {
                 problems.add(new ArchiveProblem(ArchiveProblem.Kind.CORRUPT_HEADER, segment, 0,
                         Math.min(SegmentFormat.HEADER_LENGTH, content.limit()),
                         headerProblem + "; its records are still checked one by one"));
             }
-            scanner = new SegmentScanner(segment, content, last, lastSequence,
-                    headerProblem == null ? firstSequence : SegmentScanner.NO_SEQUENCE, problems::add);
+            scanner = new SegmentScanner(segment, content, last, lastSequence, headerProblem == null, problems::add);
+        }
+
+        /**
+         * The chain goes on from one segment to the next, unless something is missing.
+         */
+        private void checkLink(Path segment, ByteBuffer content) {
+            if (previousAnchor == null || !previousEndedWhole) {
+                return;
+            }
+            byte[] anchor = new byte[SegmentFormat.DIGEST_LENGTH];
+            content.get(SegmentFormat.HEADER_ANCHOR_OFFSET, anchor);
+            if (!java.util.Arrays.equals(anchor, previousAnchor)) {
+                problems.add(new ArchiveProblem(ArchiveProblem.Kind.TAMPERED, segment, 0, SegmentFormat.HEADER_LENGTH,
+                        "the hash chain does not go on from " + previousSegment.getFileName()
+                                + ": a segment in between was removed or replaced, or one of them was altered"));
+            }
+        }
+
+        /**
+         * {@code archive.head} names the last record written: it must be here, unchanged.
+         */
+        private void checkHead() {
+            if (headChecked || head == null || head.lastSequence() < 0 || segments.isEmpty()) {
+                return;
+            }
+            headChecked = true;
+            Path newest = segments.get(segments.size() - 1);
+            if (head.lastSequence() > lastSequence) {
+                problems.add(new ArchiveProblem(ArchiveProblem.Kind.MISSING_RECORDS, newest, 0, 0,
+                        SegmentScanner.missing(Math.max(lastSequence + 1, 0), head.lastSequence()) + " at the end: "
+                                + SegmentFormat.HEAD_FILE_NAME + " says record " + head.lastSequence()
+                                + " was written (the newest segment was deleted or cut)"));
+            }
         }
 
     }

@@ -116,6 +116,7 @@ public final class ArchiveTool {
         }
         out.println(
                 "problems:       " + reader.problems().size() + (reader.tornTail().isPresent() ? " + torn tail" : ""));
+        reader.headChain().ifPresent(head -> out.println("archive head:   " + head));
         return reportProblems(reader, err);
     }
 
@@ -144,7 +145,8 @@ public final class ArchiveTool {
 
     private static int reportProblems(ArchiveReader reader, PrintStream err) {
         for (ArchiveProblem problem : reader.problems()) {
-            err.println("CORRUPT: " + problem.message());
+            err.println(
+                    (problem.kind() == ArchiveProblem.Kind.TAMPERED ? "TAMPERED: " : "CORRUPT: ") + problem.message());
         }
         reader.tornTail()
             .ifPresent(cut -> err.println("TORN TAIL: " + cut.message()

@@ -1,81 +1,69 @@
 package dev.logbuf.archive;
 
-import static dev.logbuf.archive.SegmentFormat.FRAME_CHECKSUM_START;
-import static dev.logbuf.archive.SegmentFormat.FRAME_CRC_OFFSET;
-import static dev.logbuf.archive.SegmentFormat.FRAME_HEADER_LENGTH;
-import static dev.logbuf.archive.SegmentFormat.FRAME_LENGTH_OFFSET;
-import static dev.logbuf.archive.SegmentFormat.FRAME_SEQUENCE_OFFSET;
-import static dev.logbuf.archive.SegmentFormat.HEADER_LENGTH;
-
 import dev.logbuf.Consumer;
 import dev.logbuf.RecordHandler;
+import dev.logbuf.RecordSink;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
-import java.util.zip.CRC32C;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * A {@link RecordHandler} that appends every record it is handed to segment files in a
- * directory, each record framed with its length, its sequence and a CRC-32C
- * ({@code docs/archive-format.md}).
+ * The archive as a ring's {@link RecordSink}: appends every record of a drain batch to
+ * segment files in a directory ({@code docs/archive-format.md}) and makes the batch its
+ * own only when {@link #endOfBatch()} returns.
  *
- * <h2>Use from a drain loop</h2> <pre>{@code
- * try (ArchiveWriter archive = ArchiveWriter.builder(dir).flushPolicy(FlushPolicy.BATCH).open()) {
- *     while (running) {
- *         consumer.drain(archive, 256);
- *         archive.endBatch();   // after every drain call, also when it drained nothing
- *     }
- * }
- * }</pre> {@link #onRecord} only copies the record into a batch buffer;
- * {@link #endBatch()} writes the whole batch with one {@link FileChannel#write} and
- * applies the {@link FlushPolicy}. A record counts as archived once the
- * {@code endBatch()} after it has returned (durable once {@link #flushedSequence()}
- * covers it). Rotation can cut a batch into two writes; a batch larger than the write
- * buffer is written in buffer-sized pieces.
+ * <pre>{@code
+ * ArchiveWriter archive = ArchiveWriter.builder(dir).flushPolicy(FlushPolicy.BATCH).open();
+ * DrainAgent agent = DrainAgent.builder(ring, ring.consumer()).sink(archive).build();
+ * agent.start();
+ * // a request thread that must know its record is on disk:
+ * long position = claim.position(); claim.commit();
+ * boolean onDisk = archive.awaitDurable(position, Duration.ofSeconds(2));
+ * }</pre>
  *
- * <h2>Sequences, rotation, retention, recovery</h2> Records are numbered from 0, one more
- * per record, for the archive's lifetime. A new segment starts when the next record would
- * take the current one past the segment size (a record larger than a segment gets a
- * segment of its own). Retention deletes the oldest sealed segments beyond the maximum
- * count or older than the maximum age, checked at open, at rotation and at
- * {@code endBatch()}. Opening an existing archive continues it: a torn tail in the last
- * segment (a crash during a write) is truncated to the last whole valid record and
- * numbering continues after it, so no record is duplicated or renumbered.
+ * <h2>Nothing lost on failure</h2> When a write or a force fails (a full disk), the
+ * writer undoes the batch (cuts the segment back, deletes a segment the batch started,
+ * restores the next sequence and the chain) and throws: the ring keeps the batch and
+ * hands the same records again, and once space is back each lands once, in order, with no
+ * sequence reused. An undo that itself fails is retried before the next record is taken.
+ * {@link #recordsDropped()} counts what truly could not be kept.
  *
- * <h2>Errors</h2> Every failure is an {@link ArchiveException} naming the file. When a
- * write fails (disk full, I/O error), the records of the failed write are dropped, the
- * segment is truncated back to its last whole record, their sequence numbers are reused,
- * the exception is thrown to the caller (through {@code Consumer.drain} or
- * {@code endBatch()}) and stays visible in {@link #lastFailure()} until a later write
- * succeeds; the writer keeps working once the cause is gone. When the next segment cannot
- * be created, records keep going to the current one (past its size) and rotation is tried
- * again a second later. Only one writer may hold a directory (a lock file).
+ * <h2>Exactly once across a crash</h2> Each record is stored with its ring position, and
+ * the ring's id ({@link #onStart(long)}) is stored with the segments. Reopened on the
+ * same file-backed ring, the writer skips the records the ring delivers again whose
+ * position it already stored ({@link #recordsSkipped()}).
  *
- * <h2>Threads</h2> One thread at a time may write, end batches, flush and close (the
- * drain thread). The monitoring accessors ({@link #flushedSequence()},
- * {@link #writtenSequence()}, {@link #bytesWritten()}, {@link #segmentCount()},
- * {@link #lastFailure()}) may be read from any thread.
+ * <h2>Durable acknowledgement</h2> {@link #whenDurable(long)} and
+ * {@link #awaitDurable(long, Duration)} wait until the record at a ring position is
+ * forced to the device. At the end of a batch the writer forces when anyone waits for a
+ * record written (whatever the flush policy): one force answers every waiter at or below
+ * the position it covers (group commit).
+ *
+ * <h2>Threads</h2> {@code onStart}, {@code onRecord}, {@code endOfBatch}, {@code flush}
+ * and {@code close} on one thread at a time (the drain thread). {@code whenDurable},
+ * {@code awaitDurable} and the monitoring accessors from any thread.
  *
  * <p>
- * This class is above 400 lines because the write path, rotation and recovery share the
- * segment state and are easiest to check together; the layout and retention live in their
- * own classes.
+ * Framing lives in {@link SegmentAppender}, batches, rotation and undoing in
+ * {@link SegmentBatches}, recovery at open in {@link SegmentFiles}, retention in
+ * {@link SegmentRetention}, the waiters in {@link DurableWaiters}; this class decides
+ * what to skip, when to force and what a failure means. It is above 400 lines because it
+ * is the archive's public face: the sink contract, durable waiting and monitoring, each
+ * with its contract written down; the code behind them is in the classes named above.
  */
-public final class ArchiveWriter implements RecordHandler, AutoCloseable {
-
-    /**
-     * After a failed rotation, records go on to the current segment for this long before
-     * the next try.
-     */
-    private static final long ROTATION_RETRY_MILLIS = 1000;
+public final class ArchiveWriter implements RecordSink, RecordHandler, AutoCloseable {
 
     private final Path directory;
-
-    private final long segmentSizeLimit;
 
     private final FlushPolicy flushPolicy;
 
@@ -89,27 +77,27 @@ public final class ArchiveWriter implements RecordHandler, AutoCloseable {
 
     private final SegmentFiles files;
 
-    private final ByteBuffer batch;
+    private final SegmentBatches batches;
 
-    private final ByteBuffer crcView;
+    private final FileChannel headChannel;
 
-    private final ByteBuffer frameHeader = ByteBuffer.allocate(FRAME_HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+    private final DurableWaiters waiters = new DurableWaiters();
 
-    private final CRC32C crc = new CRC32C();
+    private final ArchiveProblem recoveredTornTail;
 
-    private FileChannel segment;
+    private final List<ArchiveProblem> recoveredDamage;
 
-    private Path segmentPath;
+    // writer thread
+    private long ringId;
 
-    private long segmentFirstSequence;
+    /** Whether {@link #onStart} was called: a later call with another id is a switch. */
+    private boolean started;
 
-    /** Bytes of the current segment on disk plus those waiting in the batch buffer. */
-    private long segmentLength;
+    private int batchSkipped;
 
-    /** Bytes of the current segment handed to the operating system. */
-    private long segmentWrittenLength;
+    private boolean handlerMode;
 
-    private long nextSequence;
+    private boolean undoPending;
 
     private boolean unforced;
 
@@ -117,14 +105,8 @@ public final class ArchiveWriter implements RecordHandler, AutoCloseable {
 
     private boolean closed;
 
-    /**
-     * Clock millis before which no rotation is tried again; {@code Long.MIN_VALUE} when
-     * none failed.
-     */
-    private long rotationRetryAtMillis = Long.MIN_VALUE;
-
-    // monitoring, written by the writer's thread only: volatile for readers on other
-    // threads
+    // monitoring: written by the writer thread only; each volatile write pairs with the
+    // volatile read in its accessor on a monitoring thread
     private volatile long writtenSequence;
 
     private volatile long flushedSequence;
@@ -135,39 +117,79 @@ public final class ArchiveWriter implements RecordHandler, AutoCloseable {
 
     private volatile ArchiveException lastFailure;
 
-    private final ArchiveProblem recoveredTornTail;
+    private volatile long recordsDropped;
+
+    private volatile long recordsSkipped;
 
     ArchiveWriter(ArchiveWriterBuilder settings) {
         this.directory = settings.directory();
-        this.segmentSizeLimit = settings.segmentSize();
         this.flushPolicy = settings.flushPolicy();
         this.flushIntervalNanos = settings.flushInterval().toNanos();
         this.listener = settings.listener();
         this.clock = settings.clock();
         this.retention = new SegmentRetention(settings.maxSegments(), settings.maxAge());
-        this.batch = ByteBuffer.allocateDirect(settings.writeBufferSize()).order(ByteOrder.LITTLE_ENDIAN);
-        this.crcView = batch.duplicate();
         this.files = SegmentFiles.lock(directory, flushPolicy != FlushPolicy.NONE, settings.channelOpener());
+        FileChannel head = null;
         try {
-            SegmentFiles.Recovered recovered = files.recover(retention, listener, clock.millis());
+            ArchiveHead lastHead = null;
+            ArchiveProblem headDamage = null;
+            try {
+                lastHead = ArchiveHead.read(directory);
+            }
+            catch (ArchiveFormatException e) {
+                // the head is a cross-check, not the archive: report it and write a new
+                // one
+                headDamage = new ArchiveProblem(ArchiveProblem.Kind.CORRUPT_HEADER, e.path(), 0, ArchiveHead.LENGTH,
+                        e.getMessage() + "; ignored, and written anew after the next batch");
+                listener.onDamageKept(headDamage);
+            }
+            SegmentFiles.Recovered recovered = files.recover(retention, listener, clock.millis(), lastHead);
+            head = ArchiveHead.open(directory);
             this.recoveredTornTail = recovered.tornTail();
-            this.segment = recovered.channel();
-            this.segmentPath = recovered.path();
-            this.segmentFirstSequence = recovered.firstSequence();
-            this.nextSequence = recovered.nextSequence();
-            this.segmentLength = recovered.length();
-            this.segmentWrittenLength = recovered.length();
-            this.writtenSequence = nextSequence - 1;
-            this.flushedSequence = nextSequence - 1;
-            this.segmentCount = retention.segmentCount();
+            this.recoveredDamage = lostRecords(recovered, headDamage);
+            this.batches = new SegmentBatches(files, new SegmentAppender(settings.writeBufferSize()), recovered,
+                    settings.segmentSize(), flushPolicy != FlushPolicy.NONE, clock, listener, this::failure);
+            this.ringId = recovered.ringId();
+            this.writtenSequence = recovered.nextSequence() - 1;
+            this.flushedSequence = recovered.nextSequence() - 1;
             this.lastForceNanos = System.nanoTime();
-            retention.apply(clock.millis(), listener, this::retentionFailed);
+            // what the previous writer left may not be on the device yet (a killed
+            // process): the first force due covers it, before any waiter is answered
+            this.unforced = true;
+            retention.apply(clock.millis(), listener, this::failure);
             this.segmentCount = retention.segmentCount();
         }
+        catch (IOException e) {
+            files.close();
+            Path file = directory.resolve(SegmentFormat.HEAD_FILE_NAME);
+            throw new ArchiveException(file, "cannot open " + file + ": " + e, e);
+        }
         catch (RuntimeException e) {
+            SegmentBatches.closeQuietly(head);
             files.close();
             throw e;
         }
+        this.headChannel = head;
+    }
+
+    /** The damage recovery kept, plus records the head names that no segment holds. */
+    private List<ArchiveProblem> lostRecords(SegmentFiles.Recovered recovered, ArchiveProblem headDamage) {
+        List<ArchiveProblem> damage = new ArrayList<>(recovered.keptDamage());
+        if (headDamage != null) {
+            damage.add(headDamage);
+        }
+        if (recovered.lostRecords() > 0) {
+            long next = recovered.nextSequence();
+            ArchiveProblem lost = new ArchiveProblem(ArchiveProblem.Kind.MISSING_RECORDS, recovered.path(),
+                    recovered.resumeOffset(), 0,
+                    SegmentScanner.missing(next - recovered.lostRecords(), next - 1) + " ("
+                            + SegmentFormat.HEAD_FILE_NAME + " says they were written; the newest segment was"
+                            + " deleted or cut): their sequences are not used again");
+            damage.add(lost);
+            listener.onDamageKept(lost);
+            this.recordsDropped = recovered.lostRecords();
+        }
+        return List.copyOf(damage);
     }
 
     /** Settings for a writer on {@code directory}, which is created when missing. */
@@ -175,120 +197,202 @@ public final class ArchiveWriter implements RecordHandler, AutoCloseable {
         return new ArchiveWriterBuilder(directory);
     }
 
-    /**
-     * A writer on {@code directory} with the default settings (see
-     * {@link ArchiveWriterBuilder}).
-     */
+    /** A writer on {@code directory} with the default settings. */
     public static ArchiveWriter open(Path directory) {
         return builder(directory).open();
     }
 
     /**
-     * Appends one record to the batch; it reaches the file at the next
-     * {@link #endBatch()} (or earlier when the write buffer fills or the segment
-     * rotates).
-     * @throws ArchiveException when a write this record caused failed
-     * @throws IllegalStateException after {@link #close()}
-     * @throws IllegalArgumentException when the record is longer than a frame can
-     * describe
+     * The ring whose records follow: positions handed to {@link #onRecord} are positions
+     * of ring {@code ringId}. Records of the same ring whose position the archive already
+     * holds are skipped from now on; a ring with another id starts afresh.
      */
     @Override
-    public void onRecord(ByteBuffer buffer, int offset, int length) {
+    public void onStart(long ringId) {
         ensureOpen();
+        boolean switched = started && ringId != this.ringId;
+        started = true;
+        if (switched) {
+            waiters.ringChanged(new ArchiveException(directory, "the archive in " + directory + " now drains ring "
+                    + Long.toHexString(ringId) + ": positions of the previous ring are void"));
+        }
+        this.ringId = ringId;
+    }
+
+    /**
+     * Takes one record of the batch: writes it to the buffer (and the buffer to the file
+     * when full), or skips it when the archive already holds this ring position.
+     * @throws ArchiveException when a write failed: the batch is undone, take it again
+     * @throws IllegalArgumentException when the record is longer than a record can be
+     */
+    @Override
+    public void onRecord(ByteBuffer buffer, int offset, int length, long position) {
+        ensureOpen();
+        undoPendingFailure();
+        if (!batches.inBatch()) {
+            batches.begin();
+            batchSkipped = 0;
+        }
+        if (position != SegmentFormat.NO_POSITION && ringId != SegmentFormat.NO_RING && ringId == batches.storedRingId()
+                && position <= batches.storedPosition()) {
+            batchSkipped++;
+            return;
+        }
         if (length < 0 || length > SegmentFormat.MAX_PAYLOAD_LENGTH) {
-            throw new IllegalArgumentException(
+            IllegalArgumentException bad = new IllegalArgumentException(
                     "record length " + length + " is outside 0.." + SegmentFormat.MAX_PAYLOAD_LENGTH);
+            // the ring hands the whole batch again: what was taken of it must go
+            failBatch(new IOException(bad.getMessage()), 0);
+            throw bad;
         }
-        int frameLength = FRAME_HEADER_LENGTH + length;
-        if (segmentLength + frameLength > segmentSizeLimit && nextSequence > segmentFirstSequence
-                && (rotationRetryAtMillis == Long.MIN_VALUE || clock.millis() >= rotationRetryAtMillis)) {
-            writeBatch();
-            rotate();
+        try {
+            batches.append(buffer, offset, length, position, ringId);
         }
-        if (frameLength > batch.remaining()) {
-            writeBatch();
-            if (frameLength > batch.capacity()) {
-                writeLargeRecord(buffer, offset, length);
-                return;
+        catch (IOException e) {
+            throw failBatch(e, 1);
+        }
+    }
+
+    /**
+     * Transitional: the {@link RecordHandler} form, for a caller that drains with
+     * {@code Consumer.drain} and ends batches with {@link #endBatch()}. A handler's
+     * records are consumed even when the write fails, so such failures count in
+     * {@link #recordsDropped()}; feed the writer as a {@link RecordSink} instead.
+     * @deprecated use it as a {@link RecordSink}; this form goes once the starter does
+     */
+    @Override
+    @Deprecated(forRemoval = true)
+    public void onRecord(ByteBuffer buffer, int offset, int length) {
+        handlerMode = true;
+        onRecord(buffer, offset, length, SegmentFormat.NO_POSITION);
+    }
+
+    /**
+     * Ends the batch: anchors its records in the hash chain, writes them with one write
+     * call (unless the buffer filled before), forces them when the {@link FlushPolicy}
+     * says so or when anyone waits for one of them, updates {@code archive.head}, and
+     * applies retention when due. Call it after every drain, also one that took nothing.
+     * @throws ArchiveException when the write or the force failed: the batch is undone
+     */
+    @Override
+    public void endOfBatch() {
+        ensureOpen();
+        undoPendingFailure();
+        if (!batches.hasWork()) {
+            // nothing taken since the last batch: only the time-driven work
+            if (forceDue()) {
+                try {
+                    force();
+                }
+                catch (IOException e) {
+                    throw failure(new ArchiveException(batches.currentSegment(),
+                            "cannot force segment " + batches.currentSegment() + " to the device: " + e, e));
+                }
+                durable();
+            }
+            applyRetention(List.of());
+            return;
+        }
+        if (!batches.inBatch()) {
+            batches.begin();
+            batchSkipped = 0;
+        }
+        boolean forced = false;
+        int records = batches.records();
+        try {
+            batches.end();
+            unforced |= records > 0;
+            if (forceDue()) {
+                force();
+                forced = true;
+            }
+            if (records > 0) {
+                new ArchiveHead(batches.nextSequence() - 1, batches.storedRingId(), batches.storedPosition(),
+                        batches.anchorValue())
+                    .write(headChannel);
             }
         }
-        int frame = batch.position();
-        batch.putInt(frame + FRAME_LENGTH_OFFSET, length)
-            .putLong(frame + FRAME_SEQUENCE_OFFSET, nextSequence)
-            .put(frame + FRAME_HEADER_LENGTH, buffer, offset, length);
-        crcView.limit(frame + frameLength).position(frame + FRAME_CHECKSUM_START);
-        crc.reset();
-        crc.update(crcView);
-        batch.putInt(frame + FRAME_CRC_OFFSET, (int) crc.getValue());
-        batch.position(frame + frameLength);
-        segmentLength += frameLength;
-        nextSequence++;
+        catch (IOException e) {
+            throw failBatch(e, 0);
+        }
+        List<Path> sealed = batches.commit();
+        bytesWritten = batches.bytesWritten();
+        writtenSequence = batches.nextSequence() - 1;
+        if (batchSkipped > 0) {
+            recordsSkipped += batchSkipped;
+        }
+        if (records > 0 || !sealed.isEmpty()) {
+            lastFailure = null;
+        }
+        handlerMode = false;
+        applyRetention(sealed);
+        if (forced) {
+            durable();
+        }
     }
 
-    /**
-     * Ends a drain batch: writes the buffered records with one write call and forces them
-     * to the device when the {@link FlushPolicy} says so; also applies age retention when
-     * due. Call it after every {@code Consumer.drain} call, including those that drained
-     * nothing.
-     * @throws ArchiveException when the write or the force failed
-     */
-    public void endBatch() {
-        ensureOpen();
-        writeBatch();
-        if (unforced && (flushPolicy == FlushPolicy.BATCH
-                || (flushPolicy == FlushPolicy.INTERVAL && System.nanoTime() - lastForceNanos >= flushIntervalNanos))) {
-            force();
-        }
+    private void applyRetention(List<Path> sealed) {
         long now = clock.millis();
-        if (retention.due(now)) {
-            retention.apply(now, listener, this::retentionFailed);
-            segmentCount = retention.segmentCount();
+        for (Path segment : sealed) {
+            retention.addSealed(segment, now);
+        }
+        if (!sealed.isEmpty() || retention.due(now)) {
+            retention.apply(now, listener, this::failure);
+        }
+        segmentCount = retention.segmentCount();
+    }
+
+    private boolean forceDue() {
+        long lastPosition = ringId == batches.storedRingId() ? batches.storedPosition() : SegmentFormat.NO_POSITION;
+        return unforced && (flushPolicy == FlushPolicy.BATCH
+                || (flushPolicy == FlushPolicy.INTERVAL && System.nanoTime() - lastForceNanos >= flushIntervalNanos)
+                || waiters.lowestWaiting() <= lastPosition);
+    }
+
+    /** Publishes what the last force covered and answers the waiters it satisfies. */
+    private void durable() {
+        flushedSequence = writtenSequence;
+        if (ringId == batches.storedRingId()) {
+            waiters.durable(batches.storedPosition());
         }
     }
 
+    /** Transitional name of {@link #endOfBatch()}. */
+    @Deprecated(forRemoval = true)
+    public void endBatch() {
+        endOfBatch();
+    }
+
     /**
-     * One step of a drain loop: {@code consumer.drain(this, limit)} followed by
-     * {@link #endBatch()}, also when nothing was drained (so {@link FlushPolicy#INTERVAL}
-     * and age retention make progress).
-     * @return the number of records drained
-     * @throws ArchiveException when writing or forcing failed (the drained records are
-     * consumed either way)
+     * One drain step: {@code consumer.drainTo(this, limit)}, which ends the batch and
+     * releases it from the ring only once it is written.
+     * @return the records drained
+     * @throws ArchiveException when writing failed (the records stay in the ring)
      */
     public int drain(Consumer consumer, int limit) {
-        int drained;
-        try {
-            drained = consumer.drain(this, limit);
-        }
-        catch (RuntimeException e) {
-            try {
-                endBatch(); // the records before the failing one were consumed: write
-                            // them
-            }
-            catch (RuntimeException alsoFailed) {
-                e.addSuppressed(alsoFailed);
-            }
-            throw e;
-        }
-        endBatch();
-        return drained;
+        return consumer.drainTo(this, limit);
     }
 
-    /**
-     * Writes the buffered records and forces everything written to the device, whatever
-     * the policy.
-     */
+    /** Writes what is buffered and forces everything written, whatever the policy. */
     public void flush() {
         ensureOpen();
-        writeBatch();
+        endOfBatch();
         if (unforced) {
-            force();
+            try {
+                force();
+            }
+            catch (IOException e) {
+                throw failure(new ArchiveException(batches.currentSegment(),
+                        "cannot force segment " + batches.currentSegment() + " to the device: " + e, e));
+            }
+            durable();
         }
     }
 
     /**
-     * Writes the buffered records, forces them to the device unless the policy is
-     * {@link FlushPolicy#NONE}, and closes the segment and the directory lock. A second
-     * call does nothing.
+     * Ends an open batch (writes it), forces unless the policy is
+     * {@link FlushPolicy#NONE}, answers every durable waiter still waiting with a
+     * failure, and releases the files. A second call does nothing.
      */
     @Override
     public void close() {
@@ -296,59 +400,112 @@ public final class ArchiveWriter implements RecordHandler, AutoCloseable {
             return;
         }
         try {
-            writeBatch();
+            undoPendingFailure();
+            endOfBatch();
             if (unforced && flushPolicy != FlushPolicy.NONE) {
                 force();
+                durable();
             }
+        }
+        catch (IOException e) {
+            throw failure(new ArchiveException(batches.currentSegment(),
+                    "cannot force " + batches.currentSegment() + ": " + e, e));
         }
         finally {
             closed = true;
-            try {
-                segment.close();
-            }
-            catch (IOException e) {
-                throw failure(new ArchiveException(segmentPath, "cannot close segment " + segmentPath + ": " + e, e));
-            }
-            finally {
-                files.close();
-            }
+            waiters.close(new ArchiveException(directory,
+                    "the archive writer on " + directory + " closed before the record was forced to the device"));
+            batches.close();
+            SegmentBatches.closeQuietly(headChannel);
+            files.close();
         }
     }
 
-    /** The archive directory. */
+    /**
+     * A future completed once the record at ring {@code position} of the drained ring is
+     * forced to the device (at once when it already is); completed exceptionally when the
+     * writer closes first. Any thread; it does not block.
+     */
+    public CompletableFuture<Void> whenDurable(long position) {
+        return waiters.register(position);
+    }
+
+    /**
+     * Waits (without spinning) until the record at ring {@code position} is forced to the
+     * device.
+     * @return true once it is, false when {@code timeout} passed first
+     * @throws ArchiveException when the writer closed before it was forced
+     * @throws InterruptedException when the waiting thread is interrupted
+     */
+    public boolean awaitDurable(long position, Duration timeout) throws InterruptedException {
+        try {
+            whenDurable(position).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return true;
+        }
+        catch (TimeoutException e) {
+            return false;
+        }
+        catch (ExecutionException e) {
+            throw e.getCause() instanceof ArchiveException archive ? archive : new ArchiveException(directory,
+                    "waiting for position " + position + " failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /**
+     * The highest ring position whose record (and every one before it) is forced to the
+     * device; -1 before the first force. Any thread.
+     */
+    public long durablePosition() {
+        return waiters.durablePosition();
+    }
+
+    /**
+     * Records the writer accepted that the archive does not hold and that no retry will
+     * bring: records of a failed batch taken through the transitional
+     * {@link RecordHandler} form, and records {@code archive.head} said were written that
+     * opening found missing. Stays 0 while the writer is fed as a {@link RecordSink} on a
+     * sound disk. Any thread.
+     */
+    public long recordsDropped() {
+        return recordsDropped;
+    }
+
+    /**
+     * Records skipped because the archive already held their ring position (a reopened
+     * file-backed ring delivering them again). Any thread.
+     */
+    public long recordsSkipped() {
+        return recordsSkipped;
+    }
+
     public Path directory() {
         return directory;
     }
 
     /** The segment records are appended to now. */
     public Path currentSegment() {
-        return segmentPath;
+        return batches.currentSegment();
     }
 
     /** The sequence the next record will get. Writer thread only. */
     public long nextSequence() {
-        return nextSequence;
+        return batches.nextSequence();
     }
 
     /**
-     * Sequence of the last record handed to the operating system; -1 when none yet. Any
-     * thread.
+     * Sequence of the last record of the last batch written; -1 when none. Any thread.
      */
     public long writtenSequence() {
         return writtenSequence;
     }
 
-    /**
-     * Sequence of the last record forced to the device (it survives a power loss); -1
-     * when none. Any thread.
-     */
+    /** Sequence of the last record forced to the device; -1 when none. Any thread. */
     public long flushedSequence() {
         return flushedSequence;
     }
 
     /**
-     * Bytes (frames, segment headers excluded) written by this writer since it was
-     * opened. Any thread.
+     * Bytes of chunks (padding included) this writer wrote since it opened. Any thread.
      */
     public long bytesWritten() {
         return bytesWritten;
@@ -359,161 +516,71 @@ public final class ArchiveWriter implements RecordHandler, AutoCloseable {
         return segmentCount;
     }
 
-    /**
-     * The last write, force or retention failure, until a later write succeeds; empty
-     * when healthy. Any thread: this is what a health check reports.
-     */
+    /** The last failure, until a batch succeeds again; empty when healthy. Any thread. */
     public Optional<ArchiveException> lastFailure() {
         return Optional.ofNullable(lastFailure);
     }
 
-    /**
-     * What opening cut from the last segment's torn tail; empty when its tail was whole.
-     */
+    /** What opening cut from the last segment's torn tail; empty when it was whole. */
     public Optional<ArchiveProblem> recoveredTornTail() {
         return Optional.ofNullable(recoveredTornTail);
     }
 
-    private void writeBatch() {
-        if (batch.position() == 0) {
-            return;
-        }
-        batch.flip();
-        int bytes = batch.remaining();
-        try {
-            while (batch.hasRemaining()) {
-                segment.write(batch);
-            }
-        }
-        catch (IOException e) {
-            batch.clear();
-            throw writeFailed(e, bytes);
-        }
-        batch.clear();
-        written(bytes);
+    /** Damage opening found at the end of the archive and kept in place (reported). */
+    public List<ArchiveProblem> recoveredDamage() {
+        return recoveredDamage;
     }
 
-    private void writeLargeRecord(ByteBuffer buffer, int offset, int length) {
-        ByteBuffer payload = buffer.duplicate().limit(offset + length).position(offset);
-        frameHeader.clear();
-        frameHeader.putInt(FRAME_LENGTH_OFFSET, length).putLong(FRAME_SEQUENCE_OFFSET, nextSequence);
-        crc.reset();
-        crc.update(frameHeader.duplicate().position(FRAME_CHECKSUM_START));
-        crc.update(payload.duplicate());
-        frameHeader.putInt(FRAME_CRC_OFFSET, (int) crc.getValue());
-        int frameLength = FRAME_HEADER_LENGTH + length;
-        segmentLength += frameLength;
-        nextSequence++;
-        ByteBuffer[] frame = { frameHeader, payload };
-        try {
-            while (payload.hasRemaining()) {
-                segment.write(frame);
-            }
-        }
-        catch (IOException e) {
-            throw writeFailed(e, frameLength);
-        }
-        written(frameLength);
-    }
-
-    private void written(int bytes) {
-        segmentWrittenLength += bytes;
-        bytesWritten += bytes;
-        writtenSequence = nextSequence - 1;
-        unforced = true;
-        lastFailure = null;
-    }
-
-    /**
-     * Drops the records of the failed write, puts the segment back to its last whole
-     * record, reuses their sequences.
-     */
-    private ArchiveException writeFailed(IOException cause, int bytes) {
-        long droppedRecords = nextSequence - 1 - writtenSequence;
-        nextSequence = writtenSequence + 1;
-        segmentLength = segmentWrittenLength;
-        String message = "cannot write " + bytes + " bytes to segment " + segmentPath + ": " + cause + "; "
-                + droppedRecords + " records were not archived";
-        try {
-            segment.truncate(segmentWrittenLength);
-            segment.position(segmentWrittenLength);
-        }
-        catch (IOException truncateFailed) {
-            cause.addSuppressed(truncateFailed);
-            message += "; the segment could not be truncated back to " + segmentWrittenLength + " bytes";
-        }
-        return failure(new ArchiveException(segmentPath, message, cause));
-    }
-
-    private void force() {
+    private void force() throws IOException {
         long start = System.nanoTime();
-        try {
-            segment.force(false);
-        }
-        catch (IOException e) {
-            throw failure(new ArchiveException(segmentPath,
-                    "cannot force segment " + segmentPath + " to the device: " + e, e));
-        }
+        batches.force();
         long end = System.nanoTime();
         lastForceNanos = end;
         unforced = false;
-        flushedSequence = writtenSequence;
-        listener.onFlush(end - start, writtenSequence);
+        listener.onFlush(end - start, batches.nextSequence() - 1);
     }
 
     /**
-     * Seals the current segment and starts the next. When the next segment cannot be
-     * created, the failure is reported ({@link #lastFailure()}, the listener) and records
-     * keep going to the current segment, past its size, rather than being lost; rotation
-     * is tried again a second later.
+     * A write or force of the batch failed: undo the batch and say so.
+     * @param failingRecords records not yet counted in the batch (the one being written)
      */
-    private void rotate() {
-        if (unforced && flushPolicy != FlushPolicy.NONE) {
-            force(); // a sealed segment is durable before its successor exists
+    private ArchiveException failBatch(IOException cause, int failingRecords) {
+        Path segment = batches.currentSegment();
+        int records = batches.records() + failingRecords;
+        String message = "cannot write to segment " + segment + ": " + cause + "; ";
+        if (handlerMode) {
+            message += records + " records were not archived (taken as a RecordHandler, they are lost)";
+            recordsDropped += records;
         }
-        Path next;
-        FileChannel nextChannel;
+        else {
+            message += "the batch of " + records + " records is undone and stays in the ring to be written again";
+        }
+        handlerMode = false;
         try {
-            next = files.create(nextSequence, clock.millis());
+            batches.undo();
+            unforced = true;
         }
-        catch (ArchiveException e) {
-            failure(e);
-            rotationRetryAtMillis = clock.millis() + ROTATION_RETRY_MILLIS;
-            return;
+        catch (IOException | ArchiveException undoFailed) {
+            cause.addSuppressed(undoFailed);
+            undoPending = true;
+            message += "; undoing it failed too (" + undoFailed + "), tried again before the next record";
         }
-        try {
-            nextChannel = files.openForAppend(next, HEADER_LENGTH);
-        }
-        catch (ArchiveException e) {
-            // an empty segment named after records that go elsewhere would mislead
-            // recovery: remove it
-            files.deleteQuietly(next);
-            failure(e);
-            rotationRetryAtMillis = clock.millis() + ROTATION_RETRY_MILLIS;
-            return;
-        }
-        rotationRetryAtMillis = Long.MIN_VALUE;
-        Path sealed = segmentPath;
-        FileChannel sealedChannel = segment;
-        segment = nextChannel;
-        segmentPath = next;
-        segmentFirstSequence = nextSequence;
-        segmentLength = HEADER_LENGTH;
-        segmentWrittenLength = HEADER_LENGTH;
-        retention.addSealed(sealed, clock.millis());
-        listener.onSegmentCreated(next);
-        try {
-            sealedChannel.close();
-        }
-        catch (IOException e) {
-            failure(new ArchiveException(sealed, "cannot close sealed segment " + sealed + ": " + e, e));
-        }
-        retention.apply(clock.millis(), listener, this::retentionFailed);
-        segmentCount = retention.segmentCount();
+        return failure(new ArchiveException(segment, message, cause));
     }
 
-    private void retentionFailed(ArchiveException e) {
-        failure(e);
+    private void undoPendingFailure() {
+        if (!undoPending) {
+            return;
+        }
+        try {
+            batches.undo();
+            undoPending = false;
+            unforced = true;
+        }
+        catch (IOException | ArchiveException e) {
+            throw failure(new ArchiveException(batches.currentSegment(), "the archive cannot take records: undoing a"
+                    + " failed batch in " + batches.currentSegment() + " still fails: " + e, e));
+        }
     }
 
     private ArchiveException failure(ArchiveException e) {

@@ -44,8 +44,8 @@ import java.util.Objects;
  */
 public final class ArchiveWriterBuilder {
 
-    /** Smallest segment size: a header and one frame of a one-byte record. */
-    public static final long MIN_SEGMENT_SIZE = SegmentFormat.HEADER_LENGTH + SegmentFormat.FRAME_HEADER_LENGTH + 1;
+    /** Smallest segment size: a header and one chunk of a one-byte record. */
+    public static final long MIN_SEGMENT_SIZE = SegmentFormat.HEADER_LENGTH + SegmentFormat.CHUNK_HEADER_LENGTH + 1;
 
     /**
      * Largest segment size (1 GiB), so that a reader can hold a segment in one buffer.
@@ -83,11 +83,12 @@ public final class ArchiveWriterBuilder {
     }
 
     /**
-     * Size in bytes at which a segment is sealed and the next one started: a segment
-     * never grows past it, except one holding a single record larger than the limit.
-     * Between {@value #MIN_SEGMENT_SIZE} bytes and 1 GiB. Opening reads the last segment
-     * into the heap once to check it, and the reader holds one segment at a time: leave
-     * room for one segment in the heap.
+     * Size in bytes at which a segment is sealed and the next one started: a record that
+     * would take the segment past it goes to a new segment (a segment's closing anchor,
+     * at most 72 bytes and its block padding, may go past; a record larger than the limit
+     * gets a segment of its own). Between {@value #MIN_SEGMENT_SIZE} bytes and 1 GiB.
+     * Opening reads the last segment into the heap once to check it, and the reader holds
+     * one segment at a time: leave room for one segment in the heap.
      */
     public ArchiveWriterBuilder segmentSize(long bytes) {
         if (bytes < MIN_SEGMENT_SIZE || bytes > MAX_SEGMENT_SIZE) {
@@ -138,8 +139,8 @@ public final class ArchiveWriterBuilder {
 
     /**
      * Bytes of records collected before a write; a drain batch that fits is written with
-     * one call. Records larger than the buffer are written directly. At least
-     * {@value #MIN_WRITE_BUFFER_SIZE}.
+     * one call, a larger one in buffer-sized writes. At least
+     * {@value #MIN_WRITE_BUFFER_SIZE}; the writer uses at least one 32 KiB block.
      */
     public ArchiveWriterBuilder writeBufferSize(int bytes) {
         if (bytes < MIN_WRITE_BUFFER_SIZE) {

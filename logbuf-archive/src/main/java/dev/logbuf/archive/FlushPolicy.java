@@ -10,22 +10,23 @@ package dev.logbuf.archive;
 public enum FlushPolicy {
 
     /**
-     * Never force, not even at close; the operating system writes back when it likes
-     * (records survive a killed JVM, not a power loss). {@link ArchiveWriter#flush()}
-     * still forces on demand.
+     * Never force on its own, not even at close; the operating system writes back when it
+     * likes (records survive a killed JVM, not a power loss).
+     * {@link ArchiveWriter#flush()} still forces on demand, and a batch is forced when
+     * anyone waits for one of its records ({@link ArchiveWriter#awaitDurable}).
      */
     NONE,
     /**
-     * Force at every {@link ArchiveWriter#endBatch()} that wrote something: each drained
-     * batch is durable.
+     * Force at every {@link ArchiveWriter#endOfBatch()} that wrote something: each
+     * drained batch is durable.
      */
     BATCH,
     /**
-     * Force at an {@link ArchiveWriter#endBatch()} once the
+     * Force at an {@link ArchiveWriter#endOfBatch()} once the
      * {@link ArchiveWriterBuilder#flushInterval flush interval} has passed since the last
      * force and something was written since: at most that much is at risk. The drain loop
-     * must call {@code endBatch()} after empty drains too, or a quiet ring keeps its last
-     * records unforced.
+     * must call {@code endOfBatch()} after empty drains too, or a quiet ring keeps its
+     * last records unforced.
      */
     INTERVAL
 

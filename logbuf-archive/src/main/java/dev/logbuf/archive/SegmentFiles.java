@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -26,10 +28,17 @@ import java.util.stream.Stream;
 final class SegmentFiles {
 
     /**
-     * What recovery found: the segment to continue, where to continue and what was cut.
+     * What recovery found: the segment to continue, where to continue, what was cut, what
+     * damage was kept, and the ring and chain state the archive ends with.
+     *
+     * @param resumeOffset where the next chunk goes: the end of the last whole record, or
+     * the next block start after damage that is kept in place
+     * @param lostRecords records the head file says were written that no segment holds
+     * @param running the chain over records written after the last anchor, null when none
      */
-    record Recovered(FileChannel channel, Path path, long firstSequence, long nextSequence, long length,
-            ArchiveProblem tornTail) {
+    record Recovered(FileChannel channel, Path path, long firstSequence, long nextSequence, long resumeOffset,
+            ArchiveProblem tornTail, List<ArchiveProblem> keptDamage, long lostRecords, long ringId, long storedRingId,
+            long storedPosition, byte[] anchorValue, MessageDigest running) {
     }
 
     /**
@@ -113,35 +122,56 @@ final class SegmentFiles {
 
     /**
      * Finds where the archive continues: deletes leftover temporary segments, registers
-     * the sealed segments with retention, truncates a torn tail of the last segment and
-     * opens it for appending (or creates the first segment of an empty archive).
-     * @throws ArchiveFormatException when the last segment is not a segment or its header
-     * is damaged
+     * the sealed segments with retention, scans the last segment once, truncates its torn
+     * tail (a write cut short) and opens it for appending, or creates the first segment
+     * of an empty archive. Damage (a complete chunk that fails its checks) is never cut:
+     * it stays in place, reported, and appending goes on at the next block start.
+     * @throws ArchiveFormatException when the last segment is not a segment of this
+     * format version or its header is damaged
      */
-    Recovered recover(SegmentRetention retention, ArchiveListener listener, long nowMillis) {
+    Recovered recover(SegmentRetention retention, ArchiveListener listener, long nowMillis, ArchiveHead head) {
         deleteLeftoverTemporaries();
-        List<Path> segments = ArchiveReader.listSegments(directory);
+        List<Path> segments = SegmentIo.listSegments(directory);
         for (Path sealed : segments.subList(0, Math.max(0, segments.size() - 1))) {
             retention.addSealed(sealed, lastModifiedMillis(sealed));
         }
+        long headLast = head == null ? -1 : head.lastSequence();
+        long headRing = head == null ? SegmentFormat.NO_RING : head.ringId();
+        long headPosition = head == null ? SegmentFormat.NO_POSITION : head.ringPosition();
+        byte[] headChain = head == null ? new byte[SegmentFormat.DIGEST_LENGTH] : head.chain();
         if (segments.isEmpty()) {
-            Path first = create(0, nowMillis);
-            listener.onSegmentCreated(first);
-            return new Recovered(openForAppend(first, SegmentFormat.HEADER_LENGTH), first, 0, 0,
-                    SegmentFormat.HEADER_LENGTH, null);
+            long first = headLast + 1;
+            Path created = create(first, nowMillis, headRing, headPosition, headChain);
+            listener.onSegmentCreated(created);
+            return new Recovered(openForAppend(created, SegmentFormat.HEADER_LENGTH), created, first, first,
+                    SegmentFormat.HEADER_LENGTH, null, List.of(), 0, headRing, headRing, headPosition, headChain, null);
         }
         Path last = segments.get(segments.size() - 1);
         long firstSequence = SegmentFormat.firstSequenceOf(last);
-        ByteBuffer content = ArchiveReader.readSegment(last);
-        if (content.limit() < SegmentFormat.HEADER_LENGTH && (content.limit() < 4 || SegmentFormat.hasMagic(content))) {
-            // cut inside its header: never holds a record, start it again
+        ByteBuffer content = SegmentIo.readSegment(last);
+        if (content.limit() < SegmentFormat.HEADER_LENGTH && (content.limit() < 4 || SegmentFormat.hasMagic(content))
+                && (content.limit() < 8
+                        || content.getInt(SegmentFormat.HEADER_VERSION_OFFSET) == SegmentFormat.VERSION)) {
+            // cut inside its header: never holds a record, start it again where the
+            // segment before it ended
+            if (segments.size() > 1) {
+                SegmentScanner previous = scanToEnd(segments.get(segments.size() - 2), false);
+                if (previous.anchorValue() != null) {
+                    headChain = previous.anchorValue();
+                    headRing = previous.ringIdInEffect();
+                    headPosition = previous.lastRecordRingId() == headRing ? previous.lastRecordPosition()
+                            : SegmentFormat.NO_POSITION;
+                }
+            }
             ArchiveProblem cut = new ArchiveProblem(ArchiveProblem.Kind.TORN_TAIL, last, 0, content.limit(),
                     "segment shorter than its header; recreated");
             delete(last);
-            create(firstSequence, nowMillis);
+            long next = Math.max(firstSequence, headLast + 1);
+            create(firstSequence, nowMillis, headRing, headPosition, headChain);
             listener.onTornTailTruncated(cut);
-            return new Recovered(openForAppend(last, SegmentFormat.HEADER_LENGTH), last, firstSequence, firstSequence,
-                    SegmentFormat.HEADER_LENGTH, cut);
+            return new Recovered(openForAppend(last, SegmentFormat.HEADER_LENGTH), last, firstSequence, next,
+                    SegmentFormat.HEADER_LENGTH, cut, List.of(), Math.max(0, headLast + 1 - firstSequence), headRing,
+                    headRing, headPosition, headChain, null);
         }
         if (!SegmentFormat.hasMagic(content)) {
             throw new ArchiveFormatException(last, last + " is not a logbuf archive segment (it does not start with"
@@ -149,20 +179,26 @@ final class SegmentFiles {
         }
         String headerProblem = SegmentFormat.headerProblem(content, firstSequence);
         if (headerProblem != null) {
-            throw new ArchiveFormatException(last, "the header of segment " + last + " is damaged (" + headerProblem
+            throw new ArchiveFormatException(last, "the header of segment " + last + " is not usable (" + headerProblem
                     + "); the writer does not append to it: check it with ArchiveTool verify, then move it away");
         }
-        SegmentScanner scanner = new SegmentScanner(last, content, true, firstSequence - 1, firstSequence, problem -> {
+        List<ArchiveProblem> damage = new ArrayList<>();
+        SegmentScanner scanner = new SegmentScanner(last, content, true, firstSequence - 1, true, problem -> {
+            if (problem.kind() == ArchiveProblem.Kind.CORRUPT_RECORDS) {
+                damage.add(problem);
+            }
         });
         while (scanner.advance()) {
             // find the last whole valid record
         }
         ArchiveProblem tornTail = scanner.tornTail();
-        long length = tornTail == null ? content.limit() : tornTail.offset();
-        FileChannel channel = openForAppend(last, length);
+        long onDisk = tornTail == null ? content.limit() : tornTail.offset();
+        long resume = scanner.resumeOffset();
+        FileChannel channel = openForAppend(last, resume);
         if (tornTail != null) {
             try {
-                channel.truncate(length);
+                channel.truncate(onDisk);
+                channel.position(resume);
                 if (durable) {
                     channel.force(false);
                 }
@@ -170,23 +206,56 @@ final class SegmentFiles {
             catch (IOException e) {
                 closeQuietly(channel);
                 throw new ArchiveException(last,
-                        "cannot truncate the torn tail of " + last + " to " + length + " bytes: " + e, e);
+                        "cannot truncate the torn tail of " + last + " to " + onDisk + " bytes: " + e, e);
             }
             listener.onTornTailTruncated(tornTail);
         }
-        return new Recovered(channel, last, firstSequence, scanner.lastSequence() + 1, length, tornTail);
+        for (ArchiveProblem kept : damage) {
+            listener.onDamageKept(kept);
+        }
+        long scannedNext = scanner.lastSequence() + 1;
+        long next = Math.max(scannedNext, headLast + 1);
+        if (head == null && scanner.damageAfterLastRecord() > 0) {
+            // the damage may hide records: never give their sequences to new records
+            next += (scanner.damageAfterLastRecord() + SegmentFormat.CHUNK_HEADER_LENGTH - 1)
+                    / SegmentFormat.CHUNK_HEADER_LENGTH;
+        }
+        // records the head names beyond the last valid one were deleted or cut, unless
+        // damage after that record accounts for them (then they are reported as damage)
+        long lost = scanner.damageAfterLastRecord() > 0 ? 0 : Math.max(0, headLast + 1 - scannedNext);
+        long storedRing = scanner.lastRecordRingId();
+        long storedPosition = scanner.lastRecordPosition();
+        if (head != null && headRing == storedRing && headPosition > storedPosition) {
+            storedPosition = headPosition;
+        }
+        return new Recovered(channel, last, firstSequence, next, resume, tornTail, List.copyOf(damage), lost,
+                scanner.ringIdInEffect(), storedRing, storedPosition, scanner.anchorValue(),
+                scanner.unanchoredRecords() > 0 ? scanner.chain() : null);
+    }
+
+    /** Scans a whole segment, ignoring its problems, to learn how it ends. */
+    private static SegmentScanner scanToEnd(Path segment, boolean last) {
+        ByteBuffer content = SegmentIo.readSegment(segment);
+        boolean headerValid = SegmentFormat.headerProblem(content, SegmentFormat.firstSequenceOf(segment)) == null;
+        SegmentScanner scanner = new SegmentScanner(segment, content, last, SegmentScanner.NO_SEQUENCE, headerValid,
+                problem -> {
+                });
+        while (scanner.advance()) {
+            // to the end
+        }
+        return scanner;
     }
 
     /**
      * Creates the segment whose first record has {@code firstSequence}; its name sorts
      * after all earlier ones.
      */
-    Path create(long firstSequence, long createdMillis) {
+    Path create(long firstSequence, long createdMillis, long ringId, long ringPosition, byte[] anchor) {
         Path segment = directory.resolve(SegmentFormat.segmentName(firstSequence));
         Path temporary = directory.resolve(segment.getFileName() + ".tmp");
         try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-            ByteBuffer header = SegmentFormat.encodeHeader(firstSequence, createdMillis);
+            ByteBuffer header = SegmentFormat.encodeHeader(firstSequence, createdMillis, ringId, ringPosition, anchor);
             while (header.hasRemaining()) {
                 channel.write(header);
             }
@@ -224,6 +293,11 @@ final class SegmentFiles {
         }
     }
 
+    /** The directory this lock guards. */
+    Path directory() {
+        return directory;
+    }
+
     /** Releases the directory lock. */
     void close() {
         try {
@@ -250,7 +324,7 @@ final class SegmentFiles {
         }
     }
 
-    private void delete(Path file) {
+    void delete(Path file) {
         try {
             Files.deleteIfExists(file);
         }

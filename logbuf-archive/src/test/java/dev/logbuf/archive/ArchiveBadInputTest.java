@@ -163,4 +163,41 @@ class ArchiveBadInputTest {
         assertThat(contents.problems()).isEmpty();
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = { 1, 3 })
+    void aSegmentOfAnotherFormatVersionIsRefusedByReaderToolAndWriterNamingFileAndVersion(int version)
+            throws IOException {
+        // a version 1 header as logbuf 0.1.0 wrote it (CRC at 28), or a future version 3
+        java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(version == 1 ? 32 : 88)
+            .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        header.putInt(0, SegmentFormat.MAGIC).putInt(4, version);
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(header.array(), 0, header.capacity() - 4);
+        header.putInt(header.capacity() - 4, (int) crc.getValue());
+        Path segment = dir.resolve("00000000000000000000.seg");
+        Files.write(segment, header.array());
+
+        ToolRun run = ToolRun.of("verify", dir.toString());
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).contains(segment.toString(), "unsupported format version " + version,
+                "reads archive format version 2 only", version == 1 ? "earlier logbuf" : "newer logbuf");
+        assertThatThrownBy(() -> ArchiveWriter.open(dir)).isInstanceOf(ArchiveFormatException.class)
+            .hasMessageContaining(segment.toString())
+            .hasMessageContaining("unsupported format version " + version);
+        assertThat(Files.readAllBytes(segment)).as("left untouched").isEqualTo(header.array());
+    }
+
+    @Test
+    void anImpossibleRecordLengthUndoesTheBatchSoThatItsRecordsAreNotWrittenTwice() {
+        try (ArchiveWriter writer = ArchiveWriter.open(dir)) {
+            writer.onRecord(ByteBuffer.wrap(payload(0)), 0, payload(0).length, 0);
+            assertThatThrownBy(() -> writer.onRecord(ByteBuffer.allocate(8), 0, -3, 64))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("record length -3");
+            writer.onRecord(ByteBuffer.wrap(payload(0)), 0, payload(0).length, 0);
+            writer.endOfBatch();
+        }
+        assertThat(ArchiveFixtures.readAll(dir).sequences()).containsExactly(0L);
+    }
+
 }

@@ -33,7 +33,7 @@ public final class ArchiveCrashChild {
             for (int i = 0; i < BATCH; i++) {
                 ArchiveFixtures.append(writer, ArchiveFixtures.payload(sequence++));
             }
-            writer.endBatch();
+            writer.endOfBatch();
             out.println("flushed " + writer.flushedSequence());
             out.flush();
         }

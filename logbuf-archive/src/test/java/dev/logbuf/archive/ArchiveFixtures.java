@@ -68,7 +68,7 @@ final class ArchiveFixtures {
         ring.put(8, payload);
         ByteBuffer view = ring.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
         view.limit(8 + payload.length).position(8);
-        writer.onRecord(view, 8, payload.length);
+        writer.onRecord(view, 8, payload.length, SegmentFormat.NO_POSITION);
     }
 
     /**
@@ -79,10 +79,10 @@ final class ArchiveFixtures {
         for (long sequence = from; sequence < to; sequence++) {
             append(writer, payload(sequence));
             if ((sequence - from + 1) % batch == 0) {
-                writer.endBatch();
+                writer.endOfBatch();
             }
         }
-        writer.endBatch();
+        writer.endOfBatch();
     }
 
     static List<Read> expected(long from, long to) {
@@ -102,8 +102,42 @@ final class ArchiveFixtures {
         return new Contents(records, reader.problems(), reader.tornTail().orElse(null));
     }
 
+    /** A chunk as a test finds it by walking a clean segment. */
+    record Chunk(int offset, int end, byte type, long sequence) {
+        boolean isRecordStart() {
+            return type == SegmentFormat.FULL || type == SegmentFormat.FIRST;
+        }
+    }
+
+    /**
+     * The chunks of an undamaged segment, in file order, found by walking the documented
+     * layout (independently of the scanner).
+     */
+    static List<Chunk> chunks(byte[] segment) {
+        ByteBuffer file = ByteBuffer.wrap(segment).order(ByteOrder.LITTLE_ENDIAN);
+        List<Chunk> chunks = new ArrayList<>();
+        int at = SegmentFormat.HEADER_LENGTH;
+        while (at < segment.length) {
+            int room = SegmentFormat.BLOCK_SIZE - at % SegmentFormat.BLOCK_SIZE;
+            if (room < SegmentFormat.CHUNK_HEADER_LENGTH || file.getInt(at) == 0) {
+                at += room; // padding
+                continue;
+            }
+            int length = file.getShort(at + 8) & 0xFFFF;
+            int end = at + SegmentFormat.CHUNK_HEADER_LENGTH + length;
+            chunks.add(new Chunk(at, end, file.get(at + 10), file.getLong(at + 16)));
+            at = end;
+        }
+        return chunks;
+    }
+
+    /** Removes {@code archive.head}: as after a crash that lost its last update. */
+    static void deleteHead(Path directory) throws IOException {
+        Files.deleteIfExists(directory.resolve(SegmentFormat.HEAD_FILE_NAME));
+    }
+
     static List<Path> segments(Path directory) {
-        return ArchiveReader.listSegments(directory);
+        return SegmentIo.listSegments(directory);
     }
 
     /**

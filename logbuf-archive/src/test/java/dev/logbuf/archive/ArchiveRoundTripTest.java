@@ -54,7 +54,7 @@ class ArchiveRoundTripTest {
             append(writer, new byte[0]);
             append(writer, large);
             append(writer, payload(3));
-            writer.endBatch();
+            writer.endOfBatch();
         }
 
         assertThat(readAll(dir).records()).containsExactly(new Read(0, payload(0)), new Read(1, new byte[0]),
@@ -72,9 +72,10 @@ class ArchiveRoundTripTest {
             assertThat(Files.size(segment)).isEqualTo(headerOnly);
             assertThat(writer.writtenSequence()).isEqualTo(-1);
 
-            writer.endBatch();
+            writer.endOfBatch();
 
-            assertThat(Files.size(segment)).isEqualTo(headerOnly + 2 * 16 + payload(0).length + payload(1).length);
+            assertThat(Files.size(segment)).isEqualTo(headerOnly + 2 * SegmentFormat.CHUNK_HEADER_LENGTH
+                    + payload(0).length + payload(1).length + SegmentFormat.ANCHOR_LENGTH);
             assertThat(writer.writtenSequence()).isEqualTo(1);
             assertThat(writer.bytesWritten()).isEqualTo(Files.size(segment) - headerOnly);
         }
@@ -155,7 +156,7 @@ class ArchiveRoundTripTest {
             .listener(listener)
             .open()) {
             appendRange(writer, 0, 10, 5);
-            writer.endBatch(); // nothing new: no force
+            writer.endOfBatch(); // nothing new: no force
 
             assertThat(writer.flushedSequence()).isEqualTo(9);
         }
@@ -207,7 +208,7 @@ class ArchiveRoundTripTest {
 
         assertThatThrownBy(() -> append(writer, payload(0))).isInstanceOf(IllegalStateException.class)
             .hasMessageContaining(dir.toString());
-        assertThatThrownBy(writer::endBatch).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(writer::endOfBatch).isInstanceOf(IllegalStateException.class);
     }
 
 }

@@ -18,15 +18,14 @@ class ArchiveToolTest {
     Path dir;
 
     private void writeTexts(String... texts) {
-        try (ArchiveWriter writer = ArchiveWriter.builder(dir).segmentSize(66).open()) { // two
-                                                                                         // one-byte
-                                                                                         // records
-                                                                                         // per
-                                                                                         // segment
+        // two one-byte records per segment
+        try (ArchiveWriter writer = ArchiveWriter.builder(dir)
+            .segmentSize(SegmentFormat.HEADER_LENGTH + 2 * (SegmentFormat.CHUNK_HEADER_LENGTH + 1))
+            .open()) {
             for (String text : texts) {
                 append(writer, text.getBytes(StandardCharsets.UTF_8));
             }
-            writer.endBatch();
+            writer.endOfBatch();
         }
     }
 
@@ -105,7 +104,8 @@ class ArchiveToolTest {
         ToolRun run = ToolRun.of("verify", dir.toString());
 
         assertThat(run.status()).isEqualTo(1);
-        assertThat(run.err()).contains("TORN TAIL: " + last + " offset " + (bytes.length - 17), "DAMAGED");
+        assertThat(run.err()).contains("TORN TAIL: " + last + " offset " + (bytes.length - SegmentFormat.ANCHOR_LENGTH),
+                "DAMAGED");
     }
 
     @Test

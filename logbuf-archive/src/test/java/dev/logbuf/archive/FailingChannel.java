@@ -19,6 +19,9 @@ final class FailingChannel extends FileChannel {
 
     volatile boolean full;
 
+    /** While set, truncating fails too (an I/O error on the undo itself). */
+    volatile boolean truncateFails;
+
     FailingChannel(FileChannel delegate) {
         this.delegate = delegate;
     }
@@ -71,6 +74,9 @@ final class FailingChannel extends FileChannel {
 
     @Override
     public FileChannel truncate(long size) throws IOException {
+        if (truncateFails) {
+            throw new IOException("Input/output error");
+        }
         delegate.truncate(size);
         return this;
     }

@@ -9,6 +9,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
@@ -30,12 +32,13 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Archive throughput per {@link FlushPolicy}, next to a plain {@link FileChannel#write}
- * of the same payload bytes (one write per batch, without and with a force per batch).
- * One operation is one drain batch of {@code batchRecords} records of
- * {@code recordLength} bytes: {@code onRecord} for each, then {@code endBatch()}. Read
- * the {@code payloadBytes} rate (bytes/s; divide by 10^6 for MB/s); it counts payload
- * only, so the archive's 16-byte frame headers are overhead it pays and the baselines do
- * not.
+ * of the same payload bytes (one write per batch, without and with a force per batch),
+ * and the hash chain's share of it ({@code chainHash}: SHA-256 over the same chunk bytes,
+ * which the archive computes on every batch). One operation is one drain batch of
+ * {@code batchRecords} records of {@code recordLength} bytes: {@code onRecord} for each,
+ * then {@code endOfBatch()}. Read the {@code payloadBytes} rate (bytes/s; divide by 10^6
+ * for MB/s); it counts payload only, so the archive's 32-byte chunk headers and per-batch
+ * anchor are overhead it pays and the baselines do not.
  *
  * <p>
  * Disk use stays bounded: the archive keeps 4 segments of 64 MiB, the baselines rewind
@@ -115,6 +118,8 @@ public class ArchiveBenchmark {
 
         ArchiveWriter writer;
 
+        long position;
+
         @Setup(Level.Trial)
         public void open(Batch batch) {
             writer = ArchiveWriter.builder(batch.directory.resolve("archive"))
@@ -123,6 +128,7 @@ public class ArchiveBenchmark {
                 .segmentSize(SEGMENT_SIZE)
                 .maxSegments(4)
                 .open();
+            writer.onStart(1);
         }
 
         @TearDown(Level.Trial)
@@ -173,10 +179,49 @@ public class ArchiveBenchmark {
     @Benchmark
     public void archive(Archive archive, Batch batch, Counters counters) {
         for (int i = 0; i < batch.batchRecords; i++) {
-            archive.writer.onRecord(batch.record, 0, batch.recordLength);
+            archive.writer.onRecord(batch.record, 0, batch.recordLength, archive.position);
+            archive.position += batch.recordLength + 8;
         }
-        archive.writer.endBatch();
+        archive.writer.endOfBatch();
         counters.payloadBytes += batch.bytes();
+    }
+
+    /**
+     * SHA-256 state over the chunk bytes of one batch, as the archive's chain takes it.
+     */
+    @State(Scope.Thread)
+    public static class Chain {
+
+        final MessageDigest digest;
+
+        ByteBuffer chunks;
+
+        public Chain() {
+            try {
+                this.digest = MessageDigest.getInstance("SHA-256");
+            }
+            catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Setup(Level.Trial)
+        public void create(Batch batch) {
+            chunks = ByteBuffer.allocateDirect(batch.batchRecords * (batch.recordLength + 32));
+        }
+
+    }
+
+    /**
+     * The chain's cost alone: SHA-256 over one batch's chunk bytes (records and their
+     * 32-byte headers) from a direct buffer, and one digest per batch (the anchor):
+     * compare with {@code archive} at NONE.
+     */
+    @Benchmark
+    public byte[] chainHash(Chain chain, Batch batch, Counters counters) {
+        chain.digest.update(chain.chunks.duplicate());
+        counters.payloadBytes += batch.bytes();
+        return chain.digest.digest();
     }
 
     /**
