@@ -86,8 +86,8 @@ class RingFileReopenErrorsTest {
             Class<? extends RuntimeException> type) {
         byte[] before = read(file);
         Throwable thrown = null;
-        try (RingBuffer unexpected = open(file, ringType, capacity)) {
-            thrown = null;
+        try {
+            open(file, ringType, capacity).close();
         }
         catch (RuntimeException ex) {
             thrown = ex;
