@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -113,6 +114,36 @@ class BlockedClaimClaimantTest {
         assertThat(blocked.claimantAlive()).isTrue();
         second.end();
         assertThat(ring.blockedClaim().orElseThrow().claimantAlive()).isFalse();
+    }
+
+    /**
+     * A snapshot must not join a header read while the claim was open to a liveness read
+     * after its thread committed and ended: that reports a dead claim that never existed
+     * (a record committed before its thread terminated), so monitoring raises a false
+     * alarm. The interleaving is forced as in {@link UnblockTest}: {@code blockedClaim()}
+     * asks the claimant's thread for its id after reading the header and before asking
+     * whether it is alive, and this thread commits and ends on that call.
+     */
+    @ParameterizedTest
+    @EnumSource(RingBuffer.Type.class)
+    void recordCommittedJustBeforeItsThreadTerminatesIsNeverReportedAsADeadClaim(RingBuffer.Type type) {
+        RingBuffer ring = Rings.ring(type, 256);
+        Producer producer = ring.producer();
+        ClaimantThread claimant = ClaimantThread.of((body) -> new UnblockTest.HookedThread(body, "commits-then-ends"));
+        UnblockTest.HookedThread thread = (UnblockTest.HookedThread) claimant.thread();
+        WriteClaim claim = claimant.call(() -> producer.tryClaim(8).putLong(0, 42));
+
+        thread.onIdAskedByAnotherThread = () -> {
+            claimant.run(claim::commit);
+            claimant.end();
+        };
+        Optional<BlockedClaim> report = ring.blockedClaim();
+        assertThat(thread.onIdAskedByAnotherThread).as("the forced interleaving happened").isNull();
+
+        assertThat(report.map(BlockedClaim::claimantAlive))
+            .as("a record committed before its thread ended, reported as blocked by a dead claimant")
+            .isNotEqualTo(Optional.of(false));
+        assertThat(Rings.drainAll(ring.consumer())).hasSize(1);
     }
 
     /**
