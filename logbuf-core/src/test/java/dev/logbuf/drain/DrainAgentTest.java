@@ -6,21 +6,16 @@ import static org.awaitility.Awaitility.await;
 
 import dev.logbuf.BlockedClaim;
 import dev.logbuf.Producer;
-import dev.logbuf.RecordSink;
 import dev.logbuf.RingBuffer;
 import dev.logbuf.WriteClaim;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -364,119 +359,6 @@ class DrainAgentTest {
             .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> neither.unblockDeadClaims(Duration.ofSeconds(-1)))
             .isInstanceOf(IllegalArgumentException.class);
-    }
-
-    /**
-     * A sink that keeps a batch only once {@code endOfBatch} returned; it fails its first
-     * {@code failures} batches (in {@code onRecord} at the {@code failAt}-th record, or
-     * in {@code endOfBatch}), discarding what it kept of them, as the contract asks.
-     */
-    static final class FlakySink implements RecordSink {
-
-        final List<Integer> stored = new CopyOnWriteArrayList<>();
-
-        final List<Long> ringIds = new ArrayList<>();
-
-        final List<Long> attemptTimes = new ArrayList<>();
-
-        private final List<Integer> pending = new ArrayList<>();
-
-        private int failures;
-
-        private final int failAt;
-
-        private final boolean failInEndOfBatch;
-
-        volatile boolean closed;
-
-        volatile int closedAfterRecords = -1;
-
-        private final LongSupplier clock;
-
-        FlakySink(LongSupplier clock, int failures, int failAt, boolean failInEndOfBatch) {
-            this.clock = clock;
-            this.failures = failures;
-            this.failAt = failAt;
-            this.failInEndOfBatch = failInEndOfBatch;
-        }
-
-        @Override
-        public void onStart(long ringId) {
-            this.ringIds.add(ringId);
-        }
-
-        @Override
-        public void onRecord(ByteBuffer buffer, int offset, int length, long position) {
-            if (this.pending.isEmpty()) {
-                this.attemptTimes.add(this.clock.getAsLong());
-            }
-            this.pending.add(buffer.getInt(offset));
-            if (this.failures > 0 && !this.failInEndOfBatch && this.pending.size() == this.failAt) {
-                this.failures--;
-                this.pending.clear();
-                throw new IllegalStateException("disk full (simulated)");
-            }
-        }
-
-        @Override
-        public void endOfBatch() {
-            if (this.failures > 0 && this.failInEndOfBatch && !this.pending.isEmpty()) {
-                this.failures--;
-                this.pending.clear();
-                throw new IllegalStateException("flush failed (simulated)");
-            }
-            this.stored.addAll(this.pending);
-            this.pending.clear();
-        }
-
-        @Override
-        public void close() {
-            this.closedAfterRecords = this.stored.size();
-            this.closed = true;
-        }
-
-    }
-
-    /** What the listener heard, in order. */
-    static final class RecordingListener implements DrainListener {
-
-        final List<Boolean> failures = new CopyOnWriteArrayList<>();
-
-        final List<Throwable> errors = new CopyOnWriteArrayList<>();
-
-        final List<Long> recovered = new CopyOnWriteArrayList<>();
-
-        final List<BlockedClaim> unblocked = new CopyOnWriteArrayList<>();
-
-        final List<String> stopped = Collections.synchronizedList(new ArrayList<>());
-
-        final AtomicReference<Optional<BlockedClaim>> stoppedBlocked = new AtomicReference<>();
-
-        final AtomicLong stoppedBytesLeft = new AtomicLong(-1);
-
-        @Override
-        public void onFailure(Throwable error, boolean recordsKept) {
-            this.failures.add(recordsKept);
-            this.errors.add(error);
-        }
-
-        @Override
-        public void onRecovered(long failedAttempts) {
-            this.recovered.add(failedAttempts);
-        }
-
-        @Override
-        public void onClaimUnblocked(BlockedClaim claim) {
-            this.unblocked.add(claim);
-        }
-
-        @Override
-        public void onStopped(boolean drainedAll, long bytesLeft, Optional<BlockedClaim> blocked) {
-            this.stopped.add(drainedAll + " " + bytesLeft + " " + (blocked.isPresent() ? "blocked" : "-"));
-            this.stoppedBlocked.set(blocked);
-            this.stoppedBytesLeft.set(bytesLeft);
-        }
-
     }
 
 }

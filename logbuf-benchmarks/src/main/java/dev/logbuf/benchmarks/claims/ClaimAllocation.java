@@ -9,7 +9,6 @@ import dev.logbuf.benchmarks.Idler;
 import dev.logbuf.benchmarks.PayloadDigest;
 import dev.logbuf.benchmarks.Workload;
 import java.lang.reflect.InvocationTargetException;
-import java.nio.ByteBuffer;
 import java.util.SplittableRandom;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
