@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -16,50 +15,35 @@ class BlockedClaimTest {
 
     /**
      * A thread named as given that claims a record and then stays alive (so the ring can
-     * still name it) until closed. The claim is handed to the test thread with a
-     * happens-before edge (the latch), as the SPSC producer needs.
+     * still name it) until closed. The claim is committed or aborted on that thread: an
+     * open claim belongs to the thread that claimed it (API.md, round 2), so the test
+     * thread must not resolve it itself.
      */
     private static final class Claimant implements AutoCloseable {
 
-        private final CountDownLatch claimed = new CountDownLatch(1);
+        private final ClaimantThread thread;
 
-        private final CountDownLatch release = new CountDownLatch(1);
+        private final WriteClaim claim;
 
-        private final AtomicReference<WriteClaim> claim = new AtomicReference<>();
-
-        private final Thread thread;
-
-        Claimant(Producer producer, int length, String threadName) throws InterruptedException {
-            thread = new Thread(() -> {
-                claim.set(producer.tryClaim(length));
-                claimed.countDown();
-                try {
-                    release.await();
-                }
-                catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, threadName);
-            thread.setDaemon(true);
-            thread.start();
-            claimed.await();
-            assertThat(claim.get()).isNotNull();
+        Claimant(Producer producer, int length, String threadName) {
+            this.thread = ClaimantThread.platform(threadName);
+            this.claim = this.thread.call(() -> producer.tryClaim(length));
+            assertThat(this.claim).isNotNull();
         }
 
-        WriteClaim claim() {
-            return claim.get();
+        /** Writes {@code payload} and commits, on the claimant's thread. */
+        void commit(byte[] payload) {
+            this.thread.run(() -> this.claim.putBytes(0, payload, 0, payload.length).commit());
+        }
+
+        /** Aborts, on the claimant's thread. */
+        void abort() {
+            this.thread.run(this.claim::abort);
         }
 
         @Override
         public void close() {
-            release.countDown();
-            try {
-                thread.join();
-            }
-            catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted while waiting for the claimant to end", e);
-            }
+            this.thread.end();
         }
 
     }
@@ -99,7 +83,6 @@ class BlockedClaimTest {
         long head = ring.consumerPosition();
         long claimedAfter = System.nanoTime();
         Claimant claimant = new Claimant(producer, 9, "claimant-7");
-        WriteClaim open = claimant.claim();
 
         Optional<BlockedClaim> first = ring.blockedClaim();
         long firstObservedBy = System.nanoTime();
@@ -116,7 +99,7 @@ class BlockedClaimTest {
         assertThat(second.blockedForNanos()).as("at least since first observed, at most since claimed")
             .isBetween(secondCalledAt - firstObservedBy, secondReturnedAt - claimedAfter);
 
-        open.putByte(0, (byte) 1).commit();
+        claimant.commit(new byte[] { 1 });
         assertThat(ring.blockedClaim()).isEmpty();
         claimant.close();
     }
@@ -128,7 +111,6 @@ class BlockedClaimTest {
         Consumer consumer = ring.consumer();
         long claimedAfter = System.nanoTime();
         Claimant claimant = new Claimant(ring.producer(), 9, "slow-producer");
-        WriteClaim open = claimant.claim();
         assertThat(consumer.tryRead()).isNull();
         long consumerObservedBy = System.nanoTime();
         await().atMost(Duration.ofSeconds(10)).until(() -> System.nanoTime() - consumerObservedBy > 5_000_000L);
@@ -137,7 +119,7 @@ class BlockedClaimTest {
         long returnedAt = System.nanoTime();
         assertThat(blocked.blockedForNanos()).isBetween(calledAt - consumerObservedBy, returnedAt - claimedAfter);
         assertThat(blocked.claimantThreadName()).isEqualTo("slow-producer");
-        open.abort();
+        claimant.abort();
         claimant.close();
     }
 
@@ -194,14 +176,13 @@ class BlockedClaimTest {
         Producer producer = ring.producer();
         Consumer consumer = ring.consumer();
         Claimant claimant = new Claimant(producer, 12, "monitored");
-        WriteClaim open = claimant.claim();
         for (int i = 0; i < 100; i++) {
             assertThat(ring.blockedClaim()).isPresent();
         }
         assertThat(ring.consumerPosition()).isZero();
         assertThat(ring.producerPosition()).isEqualTo(Rings.span(12));
         byte[] payload = Rings.payload(12, 3);
-        open.putBytes(0, payload, 0, 12).commit();
+        claimant.commit(payload);
         assertThat(ring.blockedClaim()).isEmpty();
         assertThat(Rings.read(consumer)).isEqualTo(payload);
         assertThat(consumer.tryRead()).isNull();
@@ -237,7 +218,7 @@ class BlockedClaimTest {
             assertThat(blocked.claimantThreadName()).isEqualTo("behind-the-marker");
             assertThat(ring.consumerPosition()).as("blockedClaim releases nothing").isZero();
             assertThat(consumer.tryRead()).isNull();
-            claimant.claim().putByte(0, (byte) 1).commit();
+            claimant.commit(new byte[] { 1 });
             assertThat(ring.blockedClaim()).isEmpty();
         }
     }

@@ -85,6 +85,11 @@ public final class Records {
 
     public static final Expected C8 = new Expected("C", 0x71, 8);
 
+    /** The record a claimant filled and never committed: must never be read. */
+    public static final Expected D8 = new Expected("D", 0x21, 8);
+
+    public static final Expected E8 = new Expected("E", 0x51, 8);
+
     private Records() {
     }
 

@@ -1,0 +1,263 @@
+package dev.logbuf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * API.md, "Round 2 additions", "File-backed rings", recovery: "after the process that
+ * used the file dies at any instant (kill -9 ...), reopening delivers, in order and
+ * uncorrupted, every record whose {@code commit()} or successful {@code offer()} returned
+ * before the death and that the consumer had not released; claims still open at the death
+ * are dropped as skip markers. A record is never delivered that was not committed" and "a
+ * death during the consumer's zeroing and release is recovered too". See the Javadoc of
+ * {@link RingBuffer#mpsc(Path, int)}.
+ *
+ * <p>
+ * Each round starts a {@link FileRingCrashChild} (producers on several threads, a
+ * consumer draining in batches; two memory-mapped logs of what was committed and what the
+ * consumer was handed), kills it with {@code SIGKILL} at a random moment, reopens the
+ * ring in this JVM, drains it and checks, per producer, with <i>committing</i> and
+ * <i>acked</i> from the ack log ({@link CrashRecords}), <i>released</i> = the release-log
+ * entries below the reopened ring's consumer position and <i>delivered</i> = what the
+ * reopened ring hands over:
+ * <ul>
+ * <li>the release-log entries at or above the reopened consumer position (handed over,
+ * not released at the death) are exactly the first records delivered again;</li>
+ * <li>released ∪ delivered holds the sequences 1..n, each once, in order, every record
+ * intact and of this round, never an aborted one;</li>
+ * <li>acked ≤ n (no acknowledged record missing) and n ≤ committing (nothing delivered
+ * that was not committed: committing is stored before the commit, so a record with a
+ * higher sequence was never committed; n = acked + 1 is a commit that returned just
+ * before the kill, without its ack);</li>
+ * <li>{@code recovery().records()} is what was delivered, positions meet after the
+ * drain.</li>
+ * </ul>
+ * Rounds vary the ring (SPSC with one producer, MPSC with 2 to 4), the capacity (256
+ * bytes: a wrap every few records; up to 256 KiB), record lengths and the moment: after a
+ * random number of acks, inside a drain batch (the consumer is slowed down per record so
+ * that batches are long), as soon as the sink ended a batch (the ring then zeroes and
+ * releases it: the kill sometimes lands in that window), or right after start. The ring
+ * file of each type and capacity is kept across rounds, so every child reopens a file
+ * that was killed into before. The totals are printed (and asserted to include kills with
+ * a batch handed over, with content across the wrap and with open claims).
+ *
+ * <p>
+ * {@code -Dlogbuf.crash.rounds=N} (default {@value #DEFAULT_ROUNDS}, 1.5 to 2 minutes on
+ * 2 shared cores) and {@code -Dlogbuf.crash.seed=S} (default random; printed first).
+ */
+class FileRingCrashTest {
+
+    static final int DEFAULT_ROUNDS = 100;
+
+    private static final int[] CAPACITIES = { 256, 256, 1024, 16 * 1024, 256 * 1024 };
+
+    private static final long RECORDS_PER_PRODUCER = 400_000;
+
+    @TempDir
+    Path dir;
+
+    enum Moment {
+
+        /** After a random number of acknowledged records. */
+        AFTER_ACKS,
+        /** While the consumer has handed a batch over and not finished releasing it. */
+        IN_DRAIN_BATCH,
+        /**
+         * As soon as the consumer's sink has ended a batch, which the ring then zeroes
+         * and releases (the kill often lands a little later).
+         */
+        IN_RELEASE,
+        /** As soon as the child reported it runs. */
+        RIGHT_AFTER_START
+
+    }
+
+    record Round(int number, RingBuffer.Type type, int capacity, int producers, int minLength, int maxLength,
+            Moment moment, long ackTarget, long seed) {
+
+        @Override
+        public String toString() {
+            return "round " + this.number + " (" + this.type + ", " + this.capacity + " B, " + this.producers
+                    + " producers, records " + this.minLength + ".." + this.maxLength + " B, kill " + this.moment
+                    + " at " + this.ackTarget + " acks, seed " + this.seed + ")";
+        }
+
+    }
+
+    @Test
+    void sigkillAtRandomMomentsLosesNoAcknowledgedRecordAndDeliversNothingUncommitted() throws Exception {
+        int rounds = Integer.getInteger("logbuf.crash.rounds", DEFAULT_ROUNDS);
+        long seed = Long.getLong("logbuf.crash.seed", ThreadLocalRandom.current().nextLong());
+        System.out.println("FileRingCrashTest: " + rounds + " rounds, -Dlogbuf.crash.seed=" + seed);
+        SplittableRandom random = new SplittableRandom(seed);
+        CrashTally tally = new CrashTally();
+        for (int number = 1; number <= rounds; number++) {
+            Round round = nextRound(number, random);
+            tally.add(round, runRound(round));
+        }
+        System.out.println("FileRingCrashTest: " + tally);
+        assertThat(tally.rounds()).isEqualTo(rounds);
+        if (rounds >= 40) {
+            // the interesting moments must actually have been hit, or the test proves
+            // less than it claims
+            assertThat(tally.killedInBatch).as("rounds killed with a drain batch handed over").isPositive();
+            assertThat(tally.wrappedContent).as("rounds killed with content across the wrap").isPositive();
+            assertThat(tally.claimsDropped).as("claims open at a kill, dropped by recovery").isPositive();
+        }
+    }
+
+    private static Round nextRound(int number, SplittableRandom random) {
+        RingBuffer.Type type = (number % 2 == 0) ? RingBuffer.Type.SPSC : RingBuffer.Type.MPSC;
+        int capacity = CAPACITIES[random.nextInt(CAPACITIES.length)];
+        int producers = (type == RingBuffer.Type.SPSC) ? 1 : 2 + random.nextInt(3);
+        int maxRecord = RecordDescriptor.maxRecordLength(capacity);
+        int[] maxLengths = { 40, 120, 600, 4000 };
+        int maxLength = Math.min(maxRecord, maxLengths[random.nextInt(maxLengths.length)]);
+        int minLength = CrashRecords.MIN_LENGTH + random.nextInt(Math.max(1, maxLength / 4 - CrashRecords.MIN_LENGTH));
+        int dice = random.nextInt(20);
+        Moment moment = (dice < 8) ? Moment.AFTER_ACKS
+                : (dice < 13) ? Moment.IN_DRAIN_BATCH : (dice < 18) ? Moment.IN_RELEASE : Moment.RIGHT_AFTER_START;
+        long ackTarget = switch (moment) {
+            case AFTER_ACKS -> 1 + random.nextLong(20_000);
+            case IN_DRAIN_BATCH, IN_RELEASE -> random.nextLong(5_000);
+            case RIGHT_AFTER_START -> 0;
+        };
+        return new Round(number, type, capacity, producers, minLength, maxLength, moment, ackTarget, random.nextLong());
+    }
+
+    private CrashRoundResult runRound(Round round) throws Exception {
+        Path ringFile = this.dir.resolve(round.type().name().toLowerCase() + "-" + round.capacity() + ".ring");
+        Path ackFile = this.dir.resolve("ack-" + round.number() + ".log");
+        Path releaseFile = this.dir.resolve("release-" + round.number() + ".log");
+        MappedByteBuffer ackLog = CrashRecords.map(ackFile, (long) round.producers() * CrashRecords.ACK_SLOT);
+        MappedByteBuffer releaseLog = CrashRecords.map(releaseFile,
+                CrashRecords.releaseLogSize(round.producers() * RECORDS_PER_PRODUCER));
+        try (ChildJvm child = ChildJvm.start(FileRingCrashChild.class, ringFile.toString(), round.type().name(),
+                String.valueOf(round.capacity()), String.valueOf(round.producers()), ackFile.toString(),
+                releaseFile.toString(), String.valueOf(round.seed()), String.valueOf(round.number()),
+                String.valueOf(round.minLength()), String.valueOf(round.maxLength()),
+                String.valueOf(RECORDS_PER_PRODUCER))) {
+            child.awaitLine(120, "READY");
+            await().atMost(Duration.ofSeconds(120))
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofNanos(50_000))
+                .until(() -> {
+                    assertThat(child.isAlive()).as("%s: the child died before it was killed", round).isTrue();
+                    if (acked(ackLog, round.producers()) < round.ackTarget()) {
+                        return false;
+                    }
+                    long batch = (long) CrashRecords.LONG.getAcquire(releaseLog, 8);
+                    return switch (round.moment()) {
+                        case IN_DRAIN_BATCH -> batch == 1L;
+                        case IN_RELEASE -> batch == 2L;
+                        default -> true;
+                    };
+                });
+            child.kill();
+        }
+        CrashRoundResult result = CrashRoundCheck.check(round, ringFile, ackLog, releaseLog);
+        Files.delete(ackFile);
+        Files.delete(releaseFile);
+        return result;
+    }
+
+    static long acked(ByteBuffer ackLog, int producers) {
+        long sum = 0;
+        for (int p = 0; p < producers; p++) {
+            sum += (long) CrashRecords.LONG.getAcquire(ackLog, p * CrashRecords.ACK_SLOT + 8);
+        }
+        return sum;
+    }
+
+    /** What one round found, for the totals. */
+    record CrashRoundResult(long acked, long released, long delivered, long redelivered, long unackedDelivered,
+            long claimsDropped, boolean inBatch, boolean releasing, boolean wrapped, long claimedHeaders,
+            long headerlessReservations) {
+
+    }
+
+    /** Totals over all rounds, printed at the end. */
+    static final class CrashTally {
+
+        private final List<Round> seen = new ArrayList<>();
+
+        long acked;
+
+        long released;
+
+        long delivered;
+
+        long redelivered;
+
+        long unackedDelivered;
+
+        long claimsDropped;
+
+        long killedInBatch;
+
+        long killedReleasing;
+
+        long wrappedContent;
+
+        long claimedHeaders;
+
+        long headerless;
+
+        void add(Round round, CrashRoundResult result) {
+            this.seen.add(round);
+            this.acked += result.acked();
+            this.released += result.released();
+            this.delivered += result.delivered();
+            this.redelivered += result.redelivered();
+            this.unackedDelivered += result.unackedDelivered();
+            this.claimsDropped += result.claimsDropped();
+            this.killedInBatch += result.inBatch() ? 1 : 0;
+            this.killedReleasing += result.releasing() ? 1 : 0;
+            this.wrappedContent += result.wrapped() ? 1 : 0;
+            this.claimedHeaders += result.claimedHeaders();
+            this.headerless += result.headerlessReservations();
+        }
+
+        int rounds() {
+            return this.seen.size();
+        }
+
+        private long count(RingBuffer.Type type) {
+            return this.seen.stream().filter((r) -> r.type() == type).count();
+        }
+
+        private long count(Moment moment) {
+            return this.seen.stream().filter((r) -> r.moment() == moment).count();
+        }
+
+        @Override
+        public String toString() {
+            return rounds() + " rounds (" + count(RingBuffer.Type.SPSC) + " SPSC, " + count(RingBuffer.Type.MPSC)
+                    + " MPSC; kills after acks " + count(Moment.AFTER_ACKS) + ", in a drain batch "
+                    + count(Moment.IN_DRAIN_BATCH) + ", at a release " + count(Moment.IN_RELEASE)
+                    + ", right after start " + count(Moment.RIGHT_AFTER_START) + "): " + this.acked
+                    + " records acknowledged, " + this.released + " released before the kills, " + this.delivered
+                    + " delivered after reopening (" + this.redelivered
+                    + " of them handed over but not released at the kill), " + this.unackedDelivered
+                    + " committed without their ack, " + this.claimsDropped + " open claims dropped ("
+                    + this.claimedHeaders + " with a claimed header, " + this.headerless
+                    + " MPSC reservations without one); kills with a batch handed over " + this.killedInBatch
+                    + ", during the release " + this.killedReleasing + ", with content across the wrap "
+                    + this.wrappedContent + "; 0 lost, 0 duplicated, 0 corrupt, 0 uncommitted";
+        }
+
+    }
+
+}
