@@ -244,14 +244,13 @@ public final class Consumer extends ConsumerFields {
             if (position > claim.position()) {
                 return false;
             }
-            // Acquire: pairs with the producers' release of committed headers and skip
-            // markers, and orders the claimant's writes (seen through isAlive below).
+            // Acquire: pairs with the producers' release of committed headers, skip
+            // markers and claimed headers (which publishes the claimant's slot).
             header = this.memory.getHeaderAcquire(this.memory.index(position));
             if (!RecordDescriptor.isSkipMarker(header)) {
                 break;
             }
             position -= RecordDescriptor.frameLength(header);
-            release(position);
         }
         if (position != claim.position() || !RecordDescriptor.isClaimed(header)) {
             return false;
@@ -267,13 +266,20 @@ public final class Consumer extends ConsumerFields {
         if (Claimants.idOf(claimant) != claim.claimantThreadId() || claimant.isAlive()) {
             return false;
         }
-        // isAlive() == false: the claimant's every write happened-before this point and
-        // it will write nothing more, so nobody else writes this header.
+        // isAlive() == false happens-after the claimant's every write (JLS 17.4.4), and
+        // it
+        // writes nothing more: this acquire load sees its last word on this header. It
+        // may
+        // have committed or aborted between the read above and its end.
+        int index = this.memory.index(position);
+        if (this.memory.getHeaderAcquire(index) != header) {
+            return false;
+        }
         int frameLength = RecordDescriptor.alignedLength(RecordDescriptor.frameLength(header));
         // Release: pairs with the acquire loads of blockedClaim() and of this consumer's
-        // next read. Crash (file-backed ring): a skip marker or the claimed header, both
-        // dropped by a reopen.
-        this.memory.putHeaderRelease(this.memory.index(position), RecordDescriptor.skipMarkerHeader(frameLength));
+        // next read. Nobody else writes this header any more. Crash (file-backed ring): a
+        // skip marker or the claimed header, both dropped by a reopen.
+        this.memory.putHeaderRelease(index, RecordDescriptor.skipMarkerHeader(frameLength));
         release(position + frameLength);
         return true;
     }

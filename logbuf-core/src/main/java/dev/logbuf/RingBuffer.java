@@ -381,8 +381,16 @@ public final class RingBuffer implements AutoCloseable {
             if (claimant == null) {
                 return Optional.of(new BlockedClaim(position, blockedFor, null, -1, true));
             }
-            return Optional
-                .of(new BlockedClaim(position, blockedFor, name, Claimants.idOf(claimant), claimant.isAlive()));
+            boolean alive = claimant.isAlive();
+            // Acquire: a claimant found terminated happened-before this read (JLS
+            // 17.4.4),
+            // so a commit or abort it made just before its end is seen here: never report
+            // a
+            // dead claim on a record that was resolved.
+            if (!alive && this.memory.getHeaderAcquire(this.memory.index(position)) != header) {
+                continue;
+            }
+            return Optional.of(new BlockedClaim(position, blockedFor, name, Claimants.idOf(claimant), alive));
         }
         return Optional.empty(); // the head keeps moving: nothing is blocked
     }

@@ -2,16 +2,18 @@ package dev.logbuf;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Set;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.zip.CRC32C;
@@ -54,7 +56,14 @@ final class RingFile implements AutoCloseable {
 
     private static final int CHECKSUMMED_LENGTH = 40;
 
-    private static final Set<Path> OPEN = ConcurrentHashMap.newKeySet();
+    /**
+     * The files open in this JVM, by identity (file key: device and inode), each with a
+     * weak reference to its ring file's registration token. A ring that was dropped
+     * without close() has its channel closed by the JVM once it is collected, after which
+     * the file system may give its inode number to a new file: a cleared reference marks
+     * such a stale entry.
+     */
+    private static final ConcurrentHashMap<Object, WeakReference<Object>> OPEN = new ConcurrentHashMap<>();
 
     final Path path;
 
@@ -64,16 +73,20 @@ final class RingFile implements AutoCloseable {
 
     final boolean created;
 
-    private final Path key;
+    private final Object key;
+
+    /** Keeps this file's registry entry alive: the registry holds it weakly. */
+    private final Object registration;
 
     private final FileChannel channel;
 
     private final FileLock lock;
 
-    private RingFile(Path path, Path key, FileChannel channel, FileLock lock, MappedByteBuffer mapped, long id,
-            boolean created) {
+    private RingFile(Path path, Object key, Object registration, FileChannel channel, FileLock lock,
+            MappedByteBuffer mapped, long id, boolean created) {
         this.path = path;
         this.key = key;
+        this.registration = registration;
         this.channel = channel;
         this.lock = lock;
         this.mapped = mapped;
@@ -92,17 +105,15 @@ final class RingFile implements AutoCloseable {
      * cannot be created, or it cannot be opened or mapped
      */
     static RingFile open(Path file, RingBuffer.Type type, int capacity) {
-        Path key = key(file);
-        if (!OPEN.add(key)) {
+        Object key = registryKey(file);
+        Object registration = new Object();
+        WeakReference<Object> mine = new WeakReference<>(registration);
+        if (OPEN.compute(key, (k, held) -> (held == null || held.get() == null) ? mine : held) != mine) {
             throw new IllegalStateException("ring file " + file + " is held open by another ring in this JVM;"
                     + " close that ring first (one open ring per file)");
         }
         FileChannel channel = null;
         try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
             FileLock lock;
@@ -118,7 +129,7 @@ final class RingFile implements AutoCloseable {
             }
             long length = (long) HEADER_LENGTH + capacity + RingBufferDescriptor.TRAILER_LENGTH;
             long size = channel.size();
-            boolean created = size == 0 || isUninitialized(channel, size);
+            boolean created = size == 0 || isUninitialized(channel, size, length);
             if (!created) {
                 checkHeader(file, channel, size, length, type, capacity);
             }
@@ -132,16 +143,16 @@ final class RingFile implements AutoCloseable {
             else {
                 id = mapped.getLong(24);
             }
-            return new RingFile(file, key, channel, lock, mapped, id, created);
+            return new RingFile(file, key, registration, channel, lock, mapped, id, created);
         }
         catch (IOException ex) {
             closeQuietly(channel);
-            OPEN.remove(key);
+            OPEN.remove(key, mine);
             throw new UncheckedIOException("cannot open ring file " + file + ": " + ex.getMessage(), ex);
         }
         catch (RuntimeException | Error ex) {
             closeQuietly(channel);
-            OPEN.remove(key);
+            OPEN.remove(key, mine);
             throw ex;
         }
     }
@@ -162,37 +173,68 @@ final class RingFile implements AutoCloseable {
         }
         finally {
             closeQuietly(this.channel);
-            OPEN.remove(this.key);
+            OPEN.computeIfPresent(this.key, (k, held) -> (held.get() == this.registration) ? null : held);
         }
-    }
-
-    private static Path key(Path file) {
-        Path absolute = file.toAbsolutePath().normalize();
-        try {
-            if (Files.exists(absolute)) {
-                return absolute.toRealPath();
-            }
-            Path parent = absolute.getParent();
-            if (parent != null && Files.exists(parent)) {
-                return parent.toRealPath().resolve(absolute.getFileName());
-            }
-        }
-        catch (IOException ex) {
-            // fall back to the normalized path; opening reports what is wrong
-        }
-        return absolute;
     }
 
     /**
-     * A file whose magic was never written and whose ring memory is all zero: an open
-     * that died before it finished creating the file. It holds no record.
+     * The file's identity, taken before any channel to it is opened (closing a channel
+     * drops the process's lock): its file key (device and inode), so that a symbolic or
+     * hard link to an open ring file is recognized; the file is created first when
+     * absent.
      */
-    private static boolean isUninitialized(FileChannel channel, long size) throws IOException {
-        ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
-        if (!isZero(channel, chunk, 0, Math.min(size, 8))) {
+    private static Object registryKey(Path file) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            try {
+                Files.createFile(file); // O_EXCL: no other ring can hold a file created
+                                        // here
+            }
+            catch (FileAlreadyExistsException ex) {
+                // an existing file: its identity decides
+            }
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            Object fileKey = attributes.fileKey();
+            return (fileKey != null) ? fileKey : file.toRealPath();
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException("cannot create or read ring file " + file + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * A file that an open died in the middle of creating: exactly a ring file's length,
+     * no magic, a header that is either all zero or complete with a valid checksum (the
+     * magic is written last), and nothing but zero after it. It holds no record. Any
+     * other file is refused, never re-initialized.
+     */
+    private static boolean isUninitialized(FileChannel channel, long size, long length) throws IOException {
+        if (size != length) {
             return false;
         }
-        return isZero(channel, chunk, Math.min(size, HEADER_LENGTH), size);
+        ByteBuffer header = ByteBuffer.allocate(CHECKSUMMED_LENGTH + 4).order(ByteOrder.LITTLE_ENDIAN);
+        while (header.hasRemaining() && channel.read(header, header.position()) >= 0) {
+            // read the checksummed header
+        }
+        if (header.getLong(0) != 0) {
+            return false;
+        }
+        boolean headerZero = true;
+        for (int i = 8; i < header.capacity(); i++) {
+            headerZero &= header.get(i) == 0;
+        }
+        if (!headerZero) {
+            header.putLong(0, MAGIC);
+            CRC32C crc = new CRC32C();
+            crc.update(header.array(), 0, CHECKSUMMED_LENGTH);
+            if ((int) crc.getValue() != header.getInt(CHECKSUMMED_LENGTH)) {
+                return false;
+            }
+        }
+        return isZero(channel, ByteBuffer.allocate(64 * 1024), CHECKSUMMED_LENGTH + 4, size);
     }
 
     private static boolean isZero(FileChannel channel, ByteBuffer chunk, long from, long to) throws IOException {

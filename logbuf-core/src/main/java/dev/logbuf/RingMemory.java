@@ -121,10 +121,6 @@ final class RingMemory {
         LONG.setRelease(buffer, index, header);
     }
 
-    void putHeaderOpaque(int index, long header) {
-        LONG.setOpaque(buffer, index, header);
-    }
-
     // ---- counters ---------------------------------------------------------
 
     long getTailAcquire() {

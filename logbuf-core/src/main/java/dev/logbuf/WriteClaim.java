@@ -148,8 +148,9 @@ public final class WriteClaim implements AutoCloseable {
      */
     public void commit() {
         checkOpen();
-        this.memory.checkNotClosed();
         this.state = COMMITTED;
+        this.owner = null; // a reused claim object must not keep its last thread
+                           // reachable
         // Release: every payload store above happens-before a consumer that reads
         // this header with getAcquire (Consumer.tryRead/drain) sees the record.
         // Crash (file-backed ring): program order puts the payload in memory before this
@@ -169,6 +170,7 @@ public final class WriteClaim implements AutoCloseable {
     public void abort() {
         checkOpen();
         this.state = ABORTED;
+        this.owner = null;
         // Release: pairs with the consumer's getAcquire of the header, like commit().
         this.memory.putHeaderRelease(this.headerIndex,
                 RecordDescriptor.skipMarkerHeader(RecordDescriptor.alignedLength(this.length)));
@@ -182,16 +184,35 @@ public final class WriteClaim implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (state == OPEN) {
+        if (this.state == OPEN) {
+            if (this.memory.isClosed() && this.owner == Thread.currentThread()) {
+                // the file is released: write nothing; a reopen drops the claimed header
+                this.state = ABORTED;
+                this.owner = null;
+                return;
+            }
             abort();
         }
     }
 
     private void checkOpen() {
-        if (state != OPEN) {
-            throw new IllegalStateException(
-                    state == COMMITTED ? "claim already committed" : "claim already aborted or closed");
+        if (this.state != OPEN || this.owner != Thread.currentThread() || this.memory.isClosed()) {
+            throw notOpen();
         }
+    }
+
+    private IllegalStateException notOpen() {
+        if (this.state != OPEN) {
+            return new IllegalStateException(
+                    (this.state == COMMITTED) ? "claim already committed" : "claim already aborted or closed");
+        }
+        Thread current = Thread.currentThread();
+        if (current != this.owner) {
+            return new IllegalStateException("this claim belongs to thread '" + this.owner.getName() + "' (id "
+                    + Claimants.idOf(this.owner) + "), which claimed it; it was used from thread '" + current.getName()
+                    + "' (id " + Claimants.idOf(current) + ")");
+        }
+        return new IllegalStateException("this ring is closed");
     }
 
     @Override

@@ -83,11 +83,20 @@ class FileRingTest {
     }
 
     @Test
-    void fileInAMissingDirectoryFailsNamingTheFile() {
+    void fileInAMissingDirectoryIsCreatedWithItsDirectories() {
         Path file = this.dir.resolve("missing").resolve("x.ring");
+        try (RingBuffer ring = RingBuffer.mpsc(file, CAPACITY)) {
+            assertThat(ring.recovery()).isEqualTo(new RingBuffer.Recovery(0, 0, 0));
+        }
+        assertThat(file).exists();
+    }
+
+    @Test
+    void fileThatCannotBeCreatedFailsNamingTheFile() throws IOException {
+        Path notADirectory = Files.createFile(this.dir.resolve("plain-file"));
+        Path file = notADirectory.resolve("x.ring");
         assertThatThrownBy(() -> RingBuffer.mpsc(file, CAPACITY)).isInstanceOf(UncheckedIOException.class)
             .hasMessageContaining(file.toString());
-        assertThat(file).doesNotExist();
     }
 
     @ParameterizedTest

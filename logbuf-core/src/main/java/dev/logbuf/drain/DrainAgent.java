@@ -121,6 +121,8 @@ public final class DrainAgent {
 
     private long lastStallCheckNanos;
 
+    private boolean stallChecked;
+
     private boolean started;
 
     // published for monitoring: written by the drain thread only
@@ -316,7 +318,9 @@ public final class DrainAgent {
             this.recordsDrained.setRelease(this.handled);
         }
         if (work == 0 && this.unblockAfterNanos >= 0
-                && now - this.lastStallCheckNanos >= this.stallCheckIntervalNanos) {
+                && (!this.stallChecked || now - this.lastStallCheckNanos >= this.stallCheckIntervalNanos)) {
+            // a flag, not a zero time: a nanoTime clock may run at negative values
+            this.stallChecked = true;
             this.lastStallCheckNanos = now;
             unblockDeadClaim(this.unblockAfterNanos);
         }
