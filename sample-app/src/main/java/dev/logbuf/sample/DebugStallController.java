@@ -15,8 +15,8 @@ import java.util.concurrent.TimeoutException;
 
 import dev.logbuf.Producer;
 import dev.logbuf.WriteClaim;
-import dev.logbuf.spring.boot.autoconfigure.LogbufRing;
-import dev.logbuf.spring.boot.autoconfigure.LogbufRings;
+import dev.logbuf.spring.boot.LogbufRing;
+import dev.logbuf.spring.boot.LogbufRings;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.SmartLifecycle;

@@ -8,8 +8,8 @@ import java.util.List;
 
 import dev.logbuf.Producer;
 import dev.logbuf.WriteClaim;
-import dev.logbuf.spring.boot.autoconfigure.LogbufRing;
-import dev.logbuf.spring.boot.autoconfigure.LogbufRings;
+import dev.logbuf.spring.boot.LogbufRing;
+import dev.logbuf.spring.boot.LogbufRings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

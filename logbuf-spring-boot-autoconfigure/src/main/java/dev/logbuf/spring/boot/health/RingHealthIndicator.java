@@ -1,4 +1,4 @@
-package dev.logbuf.spring.boot.autoconfigure.health;
+package dev.logbuf.spring.boot.health;
 
 import java.util.Locale;
 import java.util.Optional;
@@ -6,7 +6,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import dev.logbuf.BlockedClaim;
-import dev.logbuf.spring.boot.autoconfigure.LogbufRing;
+import dev.logbuf.spring.boot.LogbufRing;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;

@@ -1,4 +1,4 @@
-package dev.logbuf.spring.boot.autoconfigure.endpoint;
+package dev.logbuf.spring.boot.endpoint;
 
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import dev.logbuf.BlockedClaim;
-import dev.logbuf.spring.boot.autoconfigure.LogbufRing;
-import dev.logbuf.spring.boot.autoconfigure.LogbufRings;
-import dev.logbuf.spring.boot.autoconfigure.RingArchive;
+import dev.logbuf.spring.boot.LogbufRing;
+import dev.logbuf.spring.boot.LogbufRings;
+import dev.logbuf.spring.boot.RingArchive;
 
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
