@@ -59,7 +59,7 @@ public final class LogbufRing implements AutoCloseable {
             .capacity(settings.capacity())
             .nanoClock(clock::nanoTime)
             .build();
-        this.producer = new RingProducer(settings.name(), this.ring.producer());
+        this.producer = new RingProducer(settings.name(), settings.type(), this.ring.producer());
         this.archive = (settings.archive() != null)
                 ? new RingArchive(settings.name(), settings.archive(), archiveWriterCustomizers, this.drainListener)
                 : null;

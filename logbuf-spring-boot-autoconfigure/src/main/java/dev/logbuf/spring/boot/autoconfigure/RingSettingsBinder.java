@@ -16,6 +16,7 @@ import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
@@ -39,6 +40,7 @@ final class RingSettingsBinder {
      * @throws InvalidRingPropertyException for the first property that is wrong
      */
     List<RingSettings> bind() {
+        checkNamesAndKeys();
         Map<String, LogbufProperties.Ring> rings;
         try {
             rings = Binder.get(this.environment)
@@ -51,6 +53,92 @@ final class RingSettingsBinder {
         List<RingSettings> settings = new ArrayList<>(rings.size());
         rings.forEach((name, ring) -> settings.add(check(name, ring)));
         return settings;
+    }
+
+    /**
+     * Refuses a ring whose name is not {@code [a-z0-9][a-z0-9-]*} and a key under a ring
+     * that is not one of its properties, which binding would silently ignore.
+     */
+    private void checkNamesAndKeys() {
+        ConfigurationPropertyName prefix = ConfigurationPropertyName.of(RingProperty.PREFIX);
+        for (ConfigurationPropertySource source : ConfigurationPropertySources.get(this.environment)) {
+            if (!(source instanceof IterableConfigurationPropertySource iterable)) {
+                continue;
+            }
+            List<ConfigurationPropertyName> names = iterable.stream()
+                .filter((name) -> prefix.isAncestorOf(name) && name.getNumberOfElements() > 3)
+                .toList();
+            for (ConfigurationPropertyName name : names) {
+                checkName(source, name);
+            }
+            for (ConfigurationPropertyName name : names) {
+                checkKey(source, name);
+            }
+        }
+    }
+
+    private void checkName(ConfigurationPropertySource source, ConfigurationPropertyName name) {
+        String ring = name.getElement(2, ConfigurationPropertyName.Form.ORIGINAL);
+        if (RingProperty.RING_NAME.matcher(ring).matches()) {
+            return;
+        }
+        ConfiguredValue value = ConfiguredValue.of(source.getConfigurationProperty(name));
+        String suggestion = suggestName(ring);
+        throw new InvalidRingPropertyException(ring, written(name), value.text(), value.origin(),
+                "the ring name '" + ring + "' is not lower-case letters, digits and dashes ([a-z0-9][a-z0-9-]*);"
+                        + " a ring's name is its bean qualifier, meter tag, health component and thread name",
+                "Rename the ring to lower-case letters, digits and dashes, such as '" + suggestion + "' ("
+                        + RingProperty.name(suggestion, name.subName(3).toString()) + ").");
+    }
+
+    /** A ring property's name with the ring's name and the keys as written. */
+    private static String written(ConfigurationPropertyName name) {
+        StringBuilder key = new StringBuilder();
+        for (int i = 3; i < name.getNumberOfElements(); i++) {
+            key.append((i > 3) ? "." : "").append(name.getElement(i, ConfigurationPropertyName.Form.ORIGINAL));
+        }
+        return RingProperty.name(name.getElement(2, ConfigurationPropertyName.Form.ORIGINAL), key.toString());
+    }
+
+    private void checkKey(ConfigurationPropertySource source, ConfigurationPropertyName name) {
+        ConfigurationPropertyName key = name.subName(3);
+        if (isKnown(key)) {
+            return;
+        }
+        String ring = name.getElement(2, ConfigurationPropertyName.Form.ORIGINAL);
+        ConfiguredValue value = ConfiguredValue.of(source.getConfigurationProperty(name));
+        String written = key.toString();
+        if (key.getNumberOfElements() > 1 && isKnown(key.subName(1))) {
+            // "my.ring:" in YAML nests "ring" under the ring "my"
+            String dotted = ring + "." + key.getElement(0, ConfigurationPropertyName.Form.ORIGINAL);
+            String suggestion = suggestName(dotted);
+            throw new InvalidRingPropertyException(ring, written(name), value.text(), value.origin(),
+                    "'" + written + "' is not a property of a logbuf ring; it looks like the ring '" + dotted
+                            + "', whose dot made YAML nest it as the ring '" + ring + "' with the key '" + written
+                            + "'",
+                    "Name the ring with lower-case letters, digits and dashes only, such as '" + suggestion + "' ("
+                            + RingProperty.name(suggestion, key.subName(1).toString()) + ").");
+        }
+        String closest = RingProperty.closest(written);
+        throw new InvalidRingPropertyException(ring, written(name), value.text(), value.origin(),
+                "'" + written + "' is not a property of a logbuf ring (it would be ignored)",
+                "Did you mean " + RingProperty.name(ring, closest) + "? Correct the key; a ring's keys are "
+                        + RingProperty.keys() + ".");
+    }
+
+    private static boolean isKnown(ConfigurationPropertyName key) {
+        for (RingProperty property : RingProperty.all()) {
+            if (ConfigurationPropertyName.of(property.key()).equals(key)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code My_Ring.1} becomes {@code my-ring-1}. */
+    private static String suggestName(String name) {
+        String lower = name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+        return lower.isEmpty() ? "ring" : lower;
     }
 
     private RingSettings check(String name, LogbufProperties.Ring ring) {
