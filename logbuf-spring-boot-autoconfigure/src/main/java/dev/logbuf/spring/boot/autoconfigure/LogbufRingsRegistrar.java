@@ -112,6 +112,9 @@ class LogbufRingsRegistrar implements ImportBeanDefinitionRegistrar, Environment
     private static void register(BeanDefinitionRegistry registry, String beanName, String method, Class<?> type,
             String ring) {
         RootBeanDefinition definition = factoryMethod(method, type);
+        // the registry closes the rings, after everything that uses them: not the
+        // RingBuffer bean (an AutoCloseable), which may be destroyed before its users
+        definition.setDestroyMethodName("");
         definition.getConstructorArgumentValues().addIndexedArgumentValue(0, new RuntimeBeanReference(RINGS_BEAN_NAME));
         definition.getConstructorArgumentValues().addIndexedArgumentValue(1, ring);
         definition.addQualifier(new AutowireCandidateQualifier(Qualifier.class, ring));
@@ -129,11 +132,12 @@ class LogbufRingsRegistrar implements ImportBeanDefinitionRegistrar, Environment
      */
     static LogbufRings createRings(String[] layout, Environment environment, ObjectProvider<LogbufNanoClock> clock,
             ObjectProvider<ArchiveWriterCustomizer> archiveWriterCustomizers) {
-        List<RingSettings> settings = new RingSettingsBinder(environment).bind();
+        boolean enabled = environment.getProperty("logbuf.enabled", Boolean.class, true);
+        List<RingSettings> settings = enabled ? new RingSettingsBinder(environment).bind() : List.of();
         String[] current = layout(settings);
-        if (!Arrays.equals(layout, current)) {
-            throw new IllegalStateException(
-                    "logbuf rings changed: " + Arrays.toString(layout) + " vs " + Arrays.toString(current));
+        if (!enabled || !Arrays.equals(layout, current)) {
+            // with AOT, the definitions are generated code from the build's configuration
+            throw new RingsChangedSinceBuildException(layout, current, !enabled);
         }
         LogbufNanoClock nanoClock = clock.getIfAvailable(LogbufNanoClock::system);
         List<LogbufRing> rings = new ArrayList<>(settings.size());
