@@ -53,6 +53,7 @@ class SampleApplicationTests {
     @DynamicPropertySource
     static void archiveDirectory(DynamicPropertyRegistry registry) {
         registry.add("logbuf.rings.audit.archive.directory", ARCHIVE::toString);
+        registry.add("logbuf.rings.audit.file", () -> ARCHIVE.resolveSibling(ARCHIVE.getFileName() + ".ring"));
     }
 
     @BeforeEach

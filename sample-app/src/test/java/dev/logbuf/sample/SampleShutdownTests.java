@@ -29,10 +29,12 @@ class SampleShutdownTests {
     private static final int RECORDS_PER_THREAD = 25_000;
 
     @Test
-    void closingTheApplicationArchivesAHundredThousandRecordsInPerThreadOrder(@TempDir Path archive) throws Exception {
+    void closingTheApplicationArchivesAHundredThousandRecordsInPerThreadOrder(@TempDir Path archive,
+            @TempDir Path rings) throws Exception {
         ConfigurableApplicationContext context = new SpringApplicationBuilder(SampleApplication.class).run(
                 "--server.port=0", "--logbuf.rings.audit.archive.directory=" + archive,
-                "--logbuf.rings.audit.capacity=4MB", "--logbuf.rings.audit.drain.shutdown-timeout=60s");
+                "--logbuf.rings.audit.file=" + rings.resolve("audit.ring"), "--logbuf.rings.audit.capacity=4MB",
+                "--logbuf.rings.audit.drain.shutdown-timeout=60s");
         LogbufRing ring = context.getBean(LogbufRings.class).get("audit");
         Producer producer = ring.producer();
         // a claim held at the head keeps the drain loop from moving: when the context

@@ -1,5 +1,9 @@
 package dev.logbuf.spring.boot;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -8,6 +12,8 @@ import dev.logbuf.BlockedClaim;
 import dev.logbuf.Consumer;
 import dev.logbuf.Producer;
 import dev.logbuf.RingBuffer;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 /**
  * One configured ring with everything the starter keeps about it: its
@@ -17,6 +23,8 @@ import dev.logbuf.RingBuffer;
  * and never slows the producers or the drain loop.
  */
 public final class LogbufRing implements AutoCloseable {
+
+    private static final Log logger = LogFactory.getLog(LogbufRing.class);
 
     private final RingSettings settings;
 
@@ -55,14 +63,48 @@ public final class LogbufRing implements AutoCloseable {
         this.settings = settings;
         this.clock = clock;
         this.drainListener = new RingDrainListener(settings.name(), settings.target(), clock);
-        this.ring = RingBuffer.builder(settings.type())
-            .capacity(settings.capacity())
-            .nanoClock(clock::nanoTime)
-            .build();
+        this.ring = build(settings, clock);
         this.producer = new RingProducer(settings.name(), settings.type(), this.ring.producer());
         this.archive = (settings.archive() != null)
                 ? new RingArchive(settings.name(), settings.archive(), archiveWriterCustomizers, this.drainListener)
                 : null;
+    }
+
+    private static RingBuffer build(RingSettings settings, LogbufNanoClock clock) {
+        RingBuffer.Builder builder = RingBuffer.builder(settings.type())
+            .capacity(settings.capacity())
+            .nanoClock(clock::nanoTime);
+        Path file = settings.file();
+        if (file == null) {
+            return builder.build();
+        }
+        RingBuffer ring;
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            ring = builder.file(file).build();
+        }
+        catch (IOException ex) {
+            throw new RingFileException(settings.name(), file,
+                    new UncheckedIOException("cannot create the directory of ring file " + file + ": " + ex, ex));
+        }
+        catch (IllegalArgumentException | IllegalStateException | UncheckedIOException ex) {
+            throw new RingFileException(settings.name(), file, ex);
+        }
+        RingBuffer.Recovery recovery = ring.recovery();
+        if (recovery.records() > 0 || recovery.claimsDropped() > 0) {
+            logger.warn("Logbuf ring '" + settings.name() + "' reopened " + file.toAbsolutePath() + ": "
+                    + recovery.records() + " records (" + recovery.bytes()
+                    + " payload bytes) accepted before the application last stopped were not yet drained; they"
+                    + " are drained first" + ((recovery.claimsDropped() > 0) ? ". " + recovery.claimsDropped()
+                            + " claims open when it stopped were dropped (never committed)" : ""));
+        }
+        else {
+            logger.info("Logbuf ring '" + settings.name() + "' lives in " + file.toAbsolutePath());
+        }
+        return ring;
     }
 
     /**
@@ -234,13 +276,41 @@ public final class LogbufRing implements AutoCloseable {
     }
 
     /**
-     * The record at the head when it has stayed claimed for at least
-     * {@code stall-timeout}.
+     * The record at the head when the ring is stalled on it: it has stayed claimed for at
+     * least {@code stall-timeout}, or its claiming thread has ended (nothing will commit
+     * it; the drain loop unblocks it once it has blocked the ring for
+     * {@code stall-timeout}).
      * @return the claim
      */
     public Optional<BlockedClaim> stalledClaim() {
-        long stallTimeoutNanos = this.settings.stallTimeout().toNanos();
-        return this.ring.blockedClaim().filter((claim) -> claim.blockedForNanos() >= stallTimeoutNanos);
+        return this.ring.blockedClaim().filter(this::isStalled);
+    }
+
+    /**
+     * Whether {@code claim} stalls this ring: blocked for at least {@code stall-timeout},
+     * or held by a thread that has ended.
+     * @param claim a blocked claim of this ring
+     * @return whether the ring is stalled on it
+     */
+    public boolean isStalled(BlockedClaim claim) {
+        return claim.blockedForNanos() >= this.settings.stallTimeout().toNanos() || !claim.claimantAlive();
+    }
+
+    /**
+     * The file the ring lives in; empty for a ring in memory.
+     * @return the file
+     */
+    public Optional<Path> file() {
+        return this.ring.file();
+    }
+
+    /**
+     * What reopening the ring's file found at start: the records it delivers first and
+     * the claims it dropped; all zero for a new file and a ring in memory.
+     * @return the recovery
+     */
+    public RingBuffer.Recovery recovery() {
+        return this.ring.recovery();
     }
 
     /**

@@ -33,7 +33,8 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * <li>{@code logbuf.claims.unblocked} counter: claims of terminated threads that the
  * drain loop unblocked (rings with a drain loop only).</li>
  * <li>{@code logbuf.ring.stalled} gauge, seconds: how long the record at the head has
- * been claimed once that reaches {@code stall-timeout}; 0 otherwise.</li>
+ * been claimed while the ring is stalled on it (claimed for {@code stall-timeout}, or by
+ * a thread that has ended); 0 otherwise.</li>
  * </ul>
  * Rings with a built-in archive also have:
  * <ul>
@@ -98,7 +99,8 @@ public class LogbufMetrics implements MeterBinder {
         Gauge.builder("logbuf.ring.stalled", ring, LogbufMetrics::stalledSeconds)
             .tags(tags)
             .baseUnit("seconds")
-            .description("How long the record at the head has been claimed once that exceeds stall-timeout, else 0")
+            .description("How long the ring has been stalled on the record at its head (claimed for stall-timeout,"
+                    + " or by a thread that ended), else 0")
             .register(registry);
         ring.archive().ifPresent((archive) -> bindTo(registry, archive, tags));
     }
