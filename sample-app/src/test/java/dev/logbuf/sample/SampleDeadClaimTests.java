@@ -77,6 +77,10 @@ class SampleDeadClaimTests {
         // behind the dead claim: nothing of this run is archived yet
         assertThat(archivedTexts(run)).isEmpty();
         assertThat(http.get("/actuator/health/logbuf/audit").statusCode()).isEqualTo(503);
+        // the readiness group includes logbuf: a stalled ring is not ready for traffic
+        HttpResponse<String> readiness = http.get("/actuator/health/readiness");
+        assertThat(readiness.statusCode()).isEqualTo(503);
+        assertThat(SampleHttp.json(readiness).at("/components/logbuf/status").asString()).isEqualTo("DOWN");
         NANOS.addAndGet(Duration.ofSeconds(2).toNanos());
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             HttpResponse<String> response = http.get("/actuator/health/logbuf/audit");
@@ -84,6 +88,7 @@ class SampleDeadClaimTests {
             assertThat(SampleHttp.json(response).get("details").propertyNames()).doesNotContain("claimantAlive");
         });
         await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> archivedTexts(run).equals(posted));
+        assertThat(http.get("/actuator/health/readiness").statusCode()).isEqualTo(200);
         assertThat(SampleArchive.readWhileWriting(ARCHIVE.resolve("archive")))
             .noneSatisfy((record) -> assertThat(new String(record, StandardCharsets.US_ASCII)).contains("then died"));
         JsonNode unblocked = http.getJson("/actuator/metrics/logbuf.claims.unblocked?tag=ring:audit");

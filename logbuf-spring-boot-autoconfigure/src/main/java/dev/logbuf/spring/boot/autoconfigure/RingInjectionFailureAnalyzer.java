@@ -8,6 +8,8 @@ import java.util.Set;
 import dev.logbuf.Consumer;
 import dev.logbuf.Producer;
 import dev.logbuf.RingBuffer;
+import dev.logbuf.spring.boot.LogbufRings;
+import dev.logbuf.spring.boot.RingProducer;
 import dev.logbuf.spring.boot.autoconfigure.RingSettingsBinder.ConfiguredValue;
 
 import org.springframework.beans.factory.InjectionPoint;
@@ -27,11 +29,11 @@ import org.springframework.core.env.Environment;
 
 /**
  * Explains a missing {@code Producer}, {@code RingBuffer} or {@code Consumer} bean of a
- * ring, in place of Spring Boot's generic "required a bean of type" analysis: logbuf is
- * disabled ({@code logbuf.enabled=false}, and where that was written), the qualified ring
- * is not configured (naming the configured rings and the closest name), a
- * {@code Consumer} is wanted of a ring whose drain loop owns it, or the injection point
- * has no {@code @Qualifier} to say which ring.
+ * ring (or the {@code LogbufRings} registry), in place of Spring Boot's generic "required
+ * a bean of type" analysis: logbuf is disabled ({@code logbuf.enabled=false}, and where
+ * that was written), the qualified ring is not configured (naming the configured rings
+ * and the closest name), a {@code Consumer} is wanted of a ring whose drain loop owns it,
+ * or the injection point has no {@code @Qualifier} to say which ring.
  */
 class RingInjectionFailureAnalyzer extends AbstractInjectionFailureAnalyzer<NoSuchBeanDefinitionException>
         implements Ordered {
@@ -67,6 +69,9 @@ class RingInjectionFailureAnalyzer extends AbstractInjectionFailureAnalyzer<NoSu
                     "Remove logbuf.enabled=false (or set it to true) to create the rings, or inject"
                             + " ObjectProvider<" + type.getSimpleName() + "> where the ring is optional.",
                     cause);
+        }
+        if (type == LogbufRings.class) {
+            return null; // there whenever logbuf is enabled
         }
         if (qualifier == null) {
             String problem = (cause instanceof NoUniqueBeanDefinitionException)
@@ -112,7 +117,7 @@ class RingInjectionFailureAnalyzer extends AbstractInjectionFailureAnalyzer<NoSu
         if (type == Producer.class || type == RingBuffer.class || type == Consumer.class) {
             return type;
         }
-        if (type != null && type.getName().equals("dev.logbuf.spring.boot.RingProducer")) {
+        if (type == RingProducer.class || type == LogbufRings.class) {
             return type;
         }
         return null;

@@ -3,6 +3,7 @@ package dev.logbuf.spring.boot.autoconfigure;
 import dev.logbuf.Consumer;
 import dev.logbuf.Producer;
 import dev.logbuf.RingBuffer;
+import dev.logbuf.spring.boot.LogbufRings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -35,6 +36,15 @@ class RingInjectionFailureAnalyzerTests {
                     + " (\"logbuf.enabled\" from property source \"commandLineArgs\"), so no ring is created"
                     + " (configured rings: [audit]).")
             .contains("Remove logbuf.enabled=false (or set it to true) to create the rings")
+            .doesNotContain("Consider defining a bean of type");
+    }
+
+    @Test
+    void theRegistryWhileLogbufIsDisabledNamesTheSwitch(CapturedOutput output) {
+        assertThatException().isThrownBy(() -> run(RegistryUser.class, "--logbuf.enabled=false"));
+        assertThat(output)
+            .contains("Parameter 0 of method registryUser in " + RegistryUser.class.getName()
+                    + " required a dev.logbuf.spring.boot.LogbufRings, but logbuf is disabled: logbuf.enabled is false")
             .doesNotContain("Consider defining a bean of type");
     }
 
@@ -119,6 +129,16 @@ class RingInjectionFailureAnalyzerTests {
         @Bean
         String auditUser(@Qualifier("audit") Consumer consumer) {
             return consumer.toString();
+        }
+
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class RegistryUser {
+
+        @Bean
+        String registryUser(LogbufRings rings) {
+            return rings.toString();
         }
 
     }
