@@ -168,16 +168,6 @@ enum RingProperty {
     }
 
     /**
-     * Whether {@code key} is a group of ring properties ({@code drain}, {@code archive},
-     * {@code archive.retention}) rather than a property.
-     * @param key a key below a ring's name
-     * @return whether it is a group
-     */
-    static boolean isGroup(String key) {
-        return ALL.stream().anyMatch((property) -> property.key.startsWith(key + "."));
-    }
-
-    /**
      * The valid key closest to {@code key} by edit distance.
      * @param key an unknown key
      * @return the closest key
