@@ -15,8 +15,8 @@ import java.util.concurrent.TimeoutException;
 
 import dev.logbuf.Producer;
 import dev.logbuf.WriteClaim;
-import dev.logbuf.spring.boot.autoconfigure.LogbufRing;
-import dev.logbuf.spring.boot.autoconfigure.LogbufRings;
+import dev.logbuf.spring.boot.LogbufRing;
+import dev.logbuf.spring.boot.LogbufRings;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.SmartLifecycle;
@@ -33,6 +33,12 @@ import org.springframework.web.bind.annotation.RestController;
  * health turns {@code DOWN} once N exceeds its {@code stall-timeout}, and records offered
  * meanwhile wait behind it. Answers {@code 202} once the claim is taken. On with
  * {@code sample.debug-endpoints} (default true).
+ *
+ * <p>
+ * {@code die=true}: the thread holds the claim N ms and then ends without committing or
+ * aborting it, as a producer that dies holding its claim: health turns {@code DOWN} with
+ * {@code claimantAlive=false}, and the drain loop unblocks the claim once it has blocked
+ * the ring for {@code stall-timeout} (that record is lost; those behind it drain).
  *
  * <p>
  * A held claim is committed early when the application stops (this bean stops before the
@@ -55,8 +61,8 @@ class DebugStallController implements SmartLifecycle {
     }
 
     @PostMapping("/debug/stall")
-    ResponseEntity<?> stall(@RequestParam(defaultValue = "audit") String ring, @RequestParam long ms)
-            throws InterruptedException {
+    ResponseEntity<?> stall(@RequestParam(defaultValue = "audit") String ring, @RequestParam long ms,
+            @RequestParam(defaultValue = "false") boolean die) throws InterruptedException {
         if (ms < 1 || ms > MAX_HOLD_MS) {
             return problem(HttpStatus.BAD_REQUEST, "ms is " + ms + "; it must be from 1 to " + MAX_HOLD_MS);
         }
@@ -64,11 +70,14 @@ class DebugStallController implements SmartLifecycle {
         if (target.isEmpty()) {
             return problem(HttpStatus.NOT_FOUND, "No ring named '" + ring + "'; rings: " + this.rings.names());
         }
-        byte[] payload = ("debug stall: held " + ms + " ms").getBytes(StandardCharsets.US_ASCII);
+        byte[] payload = ("debug stall: held " + ms + " ms" + (die ? ", then died" : ""))
+            .getBytes(StandardCharsets.US_ASCII);
         CompletableFuture<Boolean> claimed = new CompletableFuture<>();
         CountDownLatch release = new CountDownLatch(1);
         String threadName = "debug-stall-" + ring;
-        Thread holder = new Thread(() -> hold(target.get().producer(), payload, ms, claimed, release), threadName);
+        Runnable task = die ? () -> leak(target.get().producer(), payload, ms, claimed, release)
+                : () -> hold(target.get().producer(), payload, ms, claimed, release);
+        Thread holder = new Thread(task, threadName);
         holder.setDaemon(true);
         holder.start();
         boolean taken;
@@ -85,6 +94,8 @@ class DebugStallController implements SmartLifecycle {
         body.put("ring", ring);
         body.put("holdMs", ms);
         body.put("claimantThread", threadName);
+        body.put("claimantThreadId", holder.getId());
+        body.put("dies", die);
         return ResponseEntity.accepted().body(body);
     }
 
@@ -106,6 +117,37 @@ class DebugStallController implements SmartLifecycle {
                 Thread.currentThread().interrupt();
             }
             claim.putBytes(0, payload, 0, payload.length).commit();
+        }
+        catch (RuntimeException ex) {
+            claimed.completeExceptionally(ex);
+        }
+        finally {
+            this.held.remove(release);
+        }
+    }
+
+    /**
+     * Claims, holds the claim {@code ms} (or until the application stops), then returns
+     * without committing or aborting it: the thread ends holding its claim.
+     */
+    private void leak(Producer producer, byte[] payload, long ms, CompletableFuture<Boolean> claimed,
+            CountDownLatch release) {
+        try {
+            WriteClaim claim = producer.tryClaim(payload.length);
+            if (claim == null) {
+                claimed.complete(false);
+                return;
+            }
+            claim.putBytes(0, payload, 0, payload.length);
+            this.held.add(release);
+            claimed.complete(true);
+            try {
+                release.await(ms, TimeUnit.MILLISECONDS);
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+            // no commit, no abort: that is the point of die=true
         }
         catch (RuntimeException ex) {
             claimed.completeExceptionally(ex);

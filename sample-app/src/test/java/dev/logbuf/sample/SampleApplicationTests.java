@@ -53,6 +53,7 @@ class SampleApplicationTests {
     @DynamicPropertySource
     static void archiveDirectory(DynamicPropertyRegistry registry) {
         registry.add("logbuf.rings.audit.archive.directory", ARCHIVE::toString);
+        registry.add("logbuf.rings.audit.file", () -> ARCHIVE.resolveSibling(ARCHIVE.getFileName() + ".ring"));
     }
 
     @BeforeEach
@@ -128,6 +129,19 @@ class SampleApplicationTests {
         byte[] largest = new byte[MAX_RECORD_LENGTH];
         Arrays.fill(largest, (byte) 'x');
         assertThat(this.http.post("/events", largest).statusCode()).isEqualTo(202);
+    }
+
+    @Test
+    void theControllerExampleOfTheDocsAcceptsRawBodiesAndAnswers400ForEmptyAndOversizedOnes() throws Exception {
+        String run = UUID.randomUUID().toString();
+        String text = run + " from the docs' controller&x=a+b";
+        assertThat(this.http.post("/audit", "application/x-www-form-urlencoded", text.getBytes(StandardCharsets.UTF_8))
+            .statusCode()).isEqualTo(202);
+        HttpResponse<String> oversized = this.http.post("/audit", new byte[MAX_RECORD_LENGTH + 1]);
+        assertThat(oversized.statusCode()).isEqualTo(400);
+        assertThat(oversized.body()).isEqualTo("An event has 1 to " + MAX_RECORD_LENGTH + " bytes");
+        assertThat(this.http.post("/audit", new byte[0]).statusCode()).isEqualTo(400);
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> archivedTexts(run).equals(List.of(text)));
     }
 
     @Test

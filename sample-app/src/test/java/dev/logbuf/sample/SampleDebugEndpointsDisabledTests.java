@@ -17,10 +17,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SampleDebugEndpointsDisabledTests {
 
     @Test
-    void debugStallIsGoneWhenDebugEndpointsAreOff(@TempDir Path archive) throws Exception {
+    void debugStallIsGoneWhenDebugEndpointsAreOff(@TempDir Path archive, @TempDir Path rings) throws Exception {
         try (ConfigurableApplicationContext context = new SpringApplicationBuilder(SampleApplication.class).run(
                 "--server.port=0", "--logbuf.rings.audit.archive.directory=" + archive,
-                "--sample.debug-endpoints=false")) {
+                "--logbuf.rings.audit.file=" + rings.resolve("audit.ring"), "--sample.debug-endpoints=false")) {
             int port = ((WebServerApplicationContext) context).getWebServer().getPort();
             SampleHttp http = new SampleHttp(port);
             assertThat(http.post("/debug/stall?ring=audit&ms=100", new byte[0]).statusCode()).isEqualTo(404);

@@ -19,8 +19,19 @@ final class SampleHttp {
 
     private final int port;
 
+    private final Duration timeout;
+
     SampleHttp(int port) {
+        this(port, Duration.ofSeconds(20));
+    }
+
+    /**
+     * @param port the sample's port
+     * @param timeout how long a request may take
+     */
+    SampleHttp(int port, Duration timeout) {
         this.port = port;
+        this.timeout = timeout;
     }
 
     HttpResponse<String> post(String path, byte[] body) throws IOException, InterruptedException {
@@ -30,14 +41,14 @@ final class SampleHttp {
     HttpResponse<String> post(String path, String contentType, byte[] body) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(uri(path))
             .header("Content-Type", contentType)
-            .timeout(Duration.ofSeconds(20))
+            .timeout(this.timeout)
             .POST(HttpRequest.BodyPublishers.ofByteArray(body))
             .build();
         return this.client.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(20)).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(uri(path)).timeout(this.timeout).GET().build();
         return this.client.send(request, HttpResponse.BodyHandlers.ofString());
     }
 

@@ -8,8 +8,8 @@ import java.util.List;
 
 import dev.logbuf.Producer;
 import dev.logbuf.WriteClaim;
-import dev.logbuf.spring.boot.autoconfigure.LogbufRing;
-import dev.logbuf.spring.boot.autoconfigure.LogbufRings;
+import dev.logbuf.spring.boot.LogbufRing;
+import dev.logbuf.spring.boot.LogbufRings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,10 +29,12 @@ class SampleShutdownTests {
     private static final int RECORDS_PER_THREAD = 25_000;
 
     @Test
-    void closingTheApplicationArchivesAHundredThousandRecordsInPerThreadOrder(@TempDir Path archive) throws Exception {
+    void closingTheApplicationArchivesAHundredThousandRecordsInPerThreadOrder(@TempDir Path archive,
+            @TempDir Path rings) throws Exception {
         ConfigurableApplicationContext context = new SpringApplicationBuilder(SampleApplication.class).run(
                 "--server.port=0", "--logbuf.rings.audit.archive.directory=" + archive,
-                "--logbuf.rings.audit.capacity=4MB", "--logbuf.rings.audit.drain.shutdown-timeout=60s");
+                "--logbuf.rings.audit.file=" + rings.resolve("audit.ring"), "--logbuf.rings.audit.capacity=4MB",
+                "--logbuf.rings.audit.drain.shutdown-timeout=60s");
         LogbufRing ring = context.getBean(LogbufRings.class).get("audit");
         Producer producer = ring.producer();
         // a claim held at the head keeps the drain loop from moving: when the context

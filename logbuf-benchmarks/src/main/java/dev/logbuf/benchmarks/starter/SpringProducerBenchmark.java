@@ -27,14 +27,20 @@ import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
+import dev.logbuf.spring.boot.RingProducer;
 import dev.logbuf.spring.boot.autoconfigure.LogbufAutoConfiguration;
 
 /**
  * The injected {@code @Qualifier("bench") Producer} bean of the starter next to the
- * ring's own core producer, on the same ring: one thread claims, writes 64 bytes and
- * commits (or offers), and drains the ring whenever it is full, so both variants pay the
- * same amortized drain. The difference between the two scores is the cost of the bean (a
- * decorator that counts only rejected claims).
+ * ring's own core producer: one thread claims, writes 64 bytes and commits (or offers),
+ * and drains the ring whenever it is full, so both variants pay the same amortized drain.
+ * The difference between the two scores is the cost of the bean: a decorator that counts
+ * only rejected claims, checks that the drain is not stopping, and for an SPSC ring
+ * checks that the calling thread owns the producer.
+ *
+ * <p>
+ * MPSC: both variants write to the starter's ring. SPSC: the ring's one producer is the
+ * bean's, so the core variant writes to a ring of its own with the same capacity.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -52,6 +58,10 @@ public class SpringProducerBenchmark {
      */
     @Param({ "core", "bean" })
     public String producer;
+
+    /** The ring's type: {@code mpsc} or {@code spsc}. */
+    @Param({ "mpsc", "spsc" })
+    public String type;
 
     private ConfigurableApplicationContext context;
 
@@ -78,14 +88,37 @@ public class SpringProducerBenchmark {
         context = new SpringApplicationBuilder(BenchApplication.class).web(WebApplicationType.NONE)
             .bannerMode(Banner.Mode.OFF)
             .logStartupInfo(false)
-            .properties("logbuf.rings.bench.type=mpsc", "logbuf.rings.bench.capacity=64KB",
+            .properties("logbuf.rings.bench.type=" + type, "logbuf.rings.bench.capacity=64KB",
                     "logbuf.rings.bench.drain.enabled=false", "logging.level.root=WARN")
             .run();
         RingBuffer ring = BeanFactoryAnnotationUtils.qualifiedBeanOfType(context.getBeanFactory(), RingBuffer.class,
                 "bench");
-        target = "core".equals(producer) ? ring.producer()
-                : BeanFactoryAnnotationUtils.qualifiedBeanOfType(context.getBeanFactory(), Producer.class, "bench");
-        consumer = BeanFactoryAnnotationUtils.qualifiedBeanOfType(context.getBeanFactory(), Consumer.class, "bench");
+        if ("bean".equals(producer)) {
+            target = BeanFactoryAnnotationUtils.qualifiedBeanOfType(context.getBeanFactory(), Producer.class, "bench");
+            consumer = BeanFactoryAnnotationUtils.qualifiedBeanOfType(context.getBeanFactory(), Consumer.class,
+                    "bench");
+        }
+        else if ("spsc".equals(type)) {
+            RingBuffer own = RingBuffer.spsc(ring.capacity());
+            target = own.producer();
+            consumer = own.consumer();
+        }
+        else {
+            target = ring.producer();
+            consumer = BeanFactoryAnnotationUtils.qualifiedBeanOfType(context.getBeanFactory(), Consumer.class,
+                    "bench");
+        }
+    }
+
+    /**
+     * JMH may run the next iteration on another thread: the SPSC bean's owner hands it
+     * over.
+     */
+    @TearDown(Level.Iteration)
+    public void releaseProducer() {
+        if (target instanceof RingProducer bean) {
+            bean.release();
+        }
     }
 
     @TearDown(Level.Trial)

@@ -1,6 +1,7 @@
 package dev.logbuf.spring.boot.autoconfigure;
 
 import dev.logbuf.RingBuffer;
+import dev.logbuf.spring.boot.LogbufRings;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import dev.logbuf.RingBuffer;
 import dev.logbuf.archive.FlushPolicy;
+import dev.logbuf.spring.boot.IdleStrategyType;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -81,6 +82,21 @@ public class LogbufProperties {
         private String handler;
 
         /**
+         * Whether the drain loop unblocks a claim whose thread has terminated without
+         * committing or aborting it, once it has blocked the head for stall-timeout (the
+         * record is lost, the records behind it drain; logged at ERROR).
+         */
+        private boolean unblockDeadClaims = true;
+
+        /**
+         * File the ring lives in (memory-mapped; created when missing), so that records
+         * accepted but not yet drained survive a crash of the application: they are
+         * drained first at the next start. A file holds one ring of one type and
+         * capacity.
+         */
+        private Path file;
+
+        /**
          * Drain loop settings.
          */
         private final Drain drain = new Drain();
@@ -121,6 +137,22 @@ public class LogbufProperties {
 
         public void setHandler(String handler) {
             this.handler = handler;
+        }
+
+        public boolean isUnblockDeadClaims() {
+            return this.unblockDeadClaims;
+        }
+
+        public void setUnblockDeadClaims(boolean unblockDeadClaims) {
+            this.unblockDeadClaims = unblockDeadClaims;
+        }
+
+        public Path getFile() {
+            return this.file;
+        }
+
+        public void setFile(Path file) {
+            this.file = file;
         }
 
         public Drain getDrain() {

@@ -3,30 +3,29 @@ package dev.logbuf.spring.boot.autoconfigure;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 import dev.logbuf.Consumer;
 import dev.logbuf.Producer;
 import dev.logbuf.RecordHandler;
 import dev.logbuf.RingBuffer;
+import dev.logbuf.spring.boot.ArchiveWriterCustomizer;
+import dev.logbuf.spring.boot.LogbufNanoClock;
+import dev.logbuf.spring.boot.LogbufRing;
+import dev.logbuf.spring.boot.LogbufRings;
+import dev.logbuf.spring.boot.RingDrainLifecycle;
+import dev.logbuf.spring.boot.RingProducer;
+import dev.logbuf.spring.boot.RingSettings;
 
 import org.springframework.beans.factory.BeanFactory;
-import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.config.AutowireCapableBeanFactory;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
+import org.springframework.beans.factory.config.RuntimeBeanReference;
 import org.springframework.beans.factory.support.AutowireCandidateQualifier;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.RootBeanDefinition;
-import org.springframework.boot.context.properties.bind.BindException;
-import org.springframework.boot.context.properties.bind.Bindable;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.ConfigurationProperty;
-import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.context.EnvironmentAware;
 import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.core.env.Environment;
@@ -37,22 +36,26 @@ import org.springframework.util.ClassUtils;
  * Registers the beans of every ring under {@code logbuf.rings} while the configuration
  * classes are read, so that later {@code @ConditionalOnBean} conditions see them: the
  * {@link LogbufRings} registry, and per ring its {@link RingBuffer}, {@link Producer},
- * {@link Consumer} (drain disabled) or {@link RingDrainLifecycle} (drain enabled, feeding
- * a handler bean or the ring's built-in archive), each qualified with the ring's name.
- * Bad values fail here with an {@link InvalidRingPropertyException}.
+ * and {@link Consumer} (drain disabled) or {@link RingDrainLifecycle} (drain enabled),
+ * each qualified with the ring's name. Bad values fail here with an
+ * {@link InvalidRingPropertyException}.
+ *
+ * <p>
+ * <b>Spring AOT.</b> Every definition is a static factory method of this class with
+ * constructor arguments (the ring's name, a reference to the registry) and an
+ * {@link AutowireCandidateQualifier}, all of which AOT turns into code: an application
+ * built with {@code process-aot} gets the rings configured at build time, with
+ * {@code @Qualifier("<name>")} injection intact, without running this registrar again.
+ * The registry's factory binds the ring properties again when the application starts, so
+ * values (capacity, files, archive) are those of the run; it refuses to start when the
+ * ring names or their drain settings differ from those the application was built with.
  */
-class LogbufRingsRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware, BeanFactoryAware {
+class LogbufRingsRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware {
 
     /** Name of the {@link LogbufRings} bean. */
     static final String RINGS_BEAN_NAME = "logbufRings";
 
-    private static final String RINGS_PREFIX = "logbuf.rings";
-
-    private static final Pattern PLAIN_ELEMENT = Pattern.compile("[a-z0-9][a-z0-9-]*");
-
     private Environment environment;
-
-    private BeanFactory beanFactory;
 
     @Override
     public void setEnvironment(Environment environment) {
@@ -60,186 +63,140 @@ class LogbufRingsRegistrar implements ImportBeanDefinitionRegistrar, Environment
     }
 
     @Override
-    public void setBeanFactory(BeanFactory beanFactory) {
-        this.beanFactory = beanFactory;
-    }
-
-    @Override
     public void registerBeanDefinitions(AnnotationMetadata importingClassMetadata, BeanDefinitionRegistry registry) {
-        List<RingSettings> settings = bindRingSettings();
-        registry.registerBeanDefinition(RINGS_BEAN_NAME,
-                new RootBeanDefinition(LogbufRings.class,
-                        () -> new LogbufRings(settings, (ring) -> new RingArchive(ring.name(), ring.archive(),
-                                configuredValue(ring.name(), "archive.directory"), this::archiveWriterCustomizers))));
+        List<RingSettings> settings = new RingSettingsBinder(this.environment).bind();
+        RootBeanDefinition rings = factoryMethod("createRings", LogbufRings.class);
+        rings.getConstructorArgumentValues().addIndexedArgumentValue(0, layout(settings));
+        registry.registerBeanDefinition(RINGS_BEAN_NAME, rings);
         for (RingSettings ring : settings) {
             String name = ring.name();
-            register(registry, beanName(name, "ringBuffer"), RingBuffer.class, name,
-                    () -> rings().get(name).ringBuffer());
-            register(registry, beanName(name, "producer"), Producer.class, name, () -> rings().get(name).producer());
-            if (ring.drainEnabled() && ring.archive() != null) {
-                register(registry, beanName(name, "drain"), RingDrainLifecycle.class, name,
-                        () -> new RingDrainLifecycle(rings().get(name)));
-            }
-            else if (ring.drainEnabled()) {
-                String drainBeanName = beanName(name, "drain");
-                register(registry, drainBeanName, RingDrainLifecycle.class, name,
-                        () -> new RingDrainLifecycle(rings().get(name), ring.handler(),
-                                handler(name, ring.handler(), drainBeanName)));
+            register(registry, beanName(name, "ringBuffer"), "createRingBuffer", RingBuffer.class, name);
+            register(registry, beanName(name, "producer"), "createProducer", RingProducer.class, name);
+            if (ring.drainEnabled()) {
+                register(registry, beanName(name, "drain"), "createDrain", RingDrainLifecycle.class, name);
             }
             else {
-                register(registry, beanName(name, "consumer"), Consumer.class, name,
-                        () -> rings().get(name).consumer());
+                register(registry, beanName(name, "consumer"), "createConsumer", Consumer.class, name);
             }
         }
     }
 
-    /** The bean name of one of a ring's beans, e.g. {@code logbuf.audit.producer}. */
+    /**
+     * The bean name of one of a ring's beans, e.g. {@code logbuf.audit.producer}.
+     * @param ring the ring's name
+     * @param kind the bean's kind
+     * @return the bean name
+     */
     static String beanName(String ring, String kind) {
         return "logbuf." + ring + "." + kind;
     }
 
-    /** The full name of a ring property, e.g. {@code logbuf.rings.audit.capacity}. */
-    static String propertyName(String ring, String suffix) {
-        String element = PLAIN_ELEMENT.matcher(ring).matches() ? "." + ring : "[" + ring + "]";
-        return RINGS_PREFIX + element + "." + suffix;
+    /**
+     * What the bean definitions depend on: per ring its name and whether it has a drain
+     * loop ({@code audit:drain}, {@code manual:consumer}).
+     */
+    static String[] layout(List<RingSettings> settings) {
+        return settings.stream()
+            .map((ring) -> ring.name() + ":" + (ring.drainEnabled() ? "drain" : "consumer"))
+            .toArray(String[]::new);
     }
 
-    private <T> void register(BeanDefinitionRegistry registry, String beanName, Class<T> type, String ring,
-            Supplier<T> supplier) {
-        RootBeanDefinition definition = new RootBeanDefinition(type, supplier);
+    private static RootBeanDefinition factoryMethod(String method, Class<?> type) {
+        RootBeanDefinition definition = new RootBeanDefinition(LogbufRingsRegistrar.class);
+        definition.setUniqueFactoryMethodName(method);
+        definition.setTargetType(type);
+        definition.setAutowireMode(AutowireCapableBeanFactory.AUTOWIRE_CONSTRUCTOR);
+        return definition;
+    }
+
+    private static void register(BeanDefinitionRegistry registry, String beanName, String method, Class<?> type,
+            String ring) {
+        RootBeanDefinition definition = factoryMethod(method, type);
+        // the registry closes the rings, after everything that uses them: not the
+        // RingBuffer bean (an AutoCloseable), which may be destroyed before its users
+        definition.setDestroyMethodName("");
+        definition.getConstructorArgumentValues().addIndexedArgumentValue(0, new RuntimeBeanReference(RINGS_BEAN_NAME));
+        definition.getConstructorArgumentValues().addIndexedArgumentValue(1, ring);
         definition.addQualifier(new AutowireCandidateQualifier(Qualifier.class, ring));
         registry.registerBeanDefinition(beanName, definition);
     }
 
-    private LogbufRings rings() {
-        return this.beanFactory.getBean(RINGS_BEAN_NAME, LogbufRings.class);
+    /**
+     * The {@link LogbufRings} bean: binds and checks the ring properties of this run and
+     * makes the rings.
+     * @param layout the rings the bean definitions were registered for
+     * @param environment the environment
+     * @param clock the clock bean, if any
+     * @param archiveWriterCustomizers the archive customizer beans
+     * @return the registry
+     */
+    static LogbufRings createRings(String[] layout, Environment environment, ObjectProvider<LogbufNanoClock> clock,
+            ObjectProvider<ArchiveWriterCustomizer> archiveWriterCustomizers) {
+        boolean enabled = environment.getProperty("logbuf.enabled", Boolean.class, true);
+        List<RingSettings> settings = enabled ? new RingSettingsBinder(environment).bind() : List.of();
+        String[] current = layout(settings);
+        if (!enabled || !Arrays.equals(layout, current)) {
+            // with AOT, the definitions are generated code from the build's configuration
+            throw new RingsChangedSinceBuildException(layout, current, !enabled);
+        }
+        LogbufNanoClock nanoClock = clock.getIfAvailable(LogbufNanoClock::system);
+        List<LogbufRing> rings = new ArrayList<>(settings.size());
+        try {
+            for (RingSettings ring : settings) {
+                rings.add(new LogbufRing(ring, nanoClock, () -> archiveWriterCustomizers.orderedStream().toList()));
+            }
+        }
+        catch (RuntimeException ex) {
+            rings.forEach(LogbufRing::close);
+            throw ex;
+        }
+        return new LogbufRings(rings);
     }
 
-    private RecordHandler handler(String ring, String handlerName, String drainBeanName) {
-        if (!this.beanFactory.containsBean(handlerName)) {
-            throw new RecordHandlerNotFoundException(ring, handlerName, null, handlerBeanNames());
+    static RingBuffer createRingBuffer(LogbufRings rings, String name) {
+        return rings.get(name).ringBuffer();
+    }
+
+    static RingProducer createProducer(LogbufRings rings, String name) {
+        return rings.get(name).producer();
+    }
+
+    static Consumer createConsumer(LogbufRings rings, String name) {
+        return rings.get(name).consumer();
+    }
+
+    static RingDrainLifecycle createDrain(LogbufRings rings, String name, BeanFactory beanFactory) {
+        LogbufRing ring = rings.get(name);
+        String handlerName = ring.settings().handler();
+        RecordHandler handler = null;
+        if (handlerName != null) {
+            handler = handler(beanFactory, name, handlerName);
+            if (beanFactory instanceof ConfigurableBeanFactory configurable) {
+                // the handler outlives its drain loop: stopped and destroyed after it
+                configurable.registerDependentBean(handlerName, beanName(name, "drain"));
+            }
         }
-        if (!this.beanFactory.isTypeMatch(handlerName, RecordHandler.class)) {
-            Class<?> actual = this.beanFactory.getType(handlerName);
+        return new RingDrainLifecycle(ring, handler);
+    }
+
+    private static RecordHandler handler(BeanFactory beanFactory, String ring, String handlerName) {
+        if (!beanFactory.containsBean(handlerName)) {
+            throw new RecordHandlerNotFoundException(ring, handlerName, null, handlerBeanNames(beanFactory));
+        }
+        if (!beanFactory.isTypeMatch(handlerName, RecordHandler.class)) {
+            Class<?> actual = beanFactory.getType(handlerName);
             throw new RecordHandlerNotFoundException(ring, handlerName,
                     (actual != null) ? ClassUtils.getQualifiedName(actual) : "bean of unknown type",
-                    handlerBeanNames());
+                    handlerBeanNames(beanFactory));
         }
-        RecordHandler handler = this.beanFactory.getBean(handlerName, RecordHandler.class);
-        if (this.beanFactory instanceof ConfigurableBeanFactory configurable) {
-            // the handler outlives its drain loop: stopped and destroyed after it
-            configurable.registerDependentBean(handlerName, drainBeanName);
-        }
-        return handler;
+        return beanFactory.getBean(handlerName, RecordHandler.class);
     }
 
-    private List<ArchiveWriterCustomizer> archiveWriterCustomizers() {
-        if (this.beanFactory instanceof ListableBeanFactory listable) {
-            return listable.getBeanProvider(ArchiveWriterCustomizer.class).orderedStream().toList();
-        }
-        return List.of();
-    }
-
-    private List<String> handlerBeanNames() {
-        if (this.beanFactory instanceof ListableBeanFactory listable) {
+    private static List<String> handlerBeanNames(BeanFactory beanFactory) {
+        if (beanFactory instanceof ListableBeanFactory listable) {
             return Arrays.asList(listable.getBeanNamesForType(RecordHandler.class));
         }
         return List.of();
-    }
-
-    private List<RingSettings> bindRingSettings() {
-        Map<String, LogbufProperties.Ring> rings;
-        try {
-            rings = Binder.get(this.environment)
-                .bind(RINGS_PREFIX, Bindable.mapOf(String.class, LogbufProperties.Ring.class))
-                .orElseGet(Map::of);
-        }
-        catch (BindException ex) {
-            throw translate(ex);
-        }
-        List<RingSettings> settings = new ArrayList<>(rings.size());
-        rings.forEach(
-                (name, ring) -> settings.add(RingSettings.of(name, ring, (suffix) -> configuredValue(name, suffix))));
-        return settings;
-    }
-
-    /**
-     * Where and how a ring property was written, or {@code null} when it is not written
-     * anywhere (its default applies).
-     */
-    ConfiguredValue configuredValue(String ring, String suffix) {
-        ConfigurationPropertyName name = ConfigurationPropertyName.ofIfValid(propertyName(ring, suffix));
-        if (name == null) {
-            return null;
-        }
-        for (ConfigurationPropertySource source : ConfigurationPropertySources.get(this.environment)) {
-            ConfigurationProperty property = source.getConfigurationProperty(name);
-            if (property != null) {
-                return ConfiguredValue.of(property);
-            }
-        }
-        return null;
-    }
-
-    /**
-     * Turns a conversion failure under {@code logbuf.rings.<ring>.*} (say,
-     * {@code type: lifo}) into an {@link InvalidRingPropertyException}; other failures
-     * stay as they are.
-     */
-    private RuntimeException translate(BindException ex) {
-        ConfigurationProperty property = ex.getProperty();
-        ConfigurationPropertyName prefix = ConfigurationPropertyName.of(RINGS_PREFIX);
-        if (property == null || !prefix.isAncestorOf(property.getName())
-                || property.getName().getNumberOfElements() < 4) {
-            return ex;
-        }
-        String ring = property.getName().getElement(2, ConfigurationPropertyName.Form.ORIGINAL);
-        String suffix = property.getName().subName(3).toString();
-        String fullName = propertyName(ring, suffix);
-        ConfiguredValue value = ConfiguredValue.of(property);
-        String[] help = switch (suffix) {
-            case "type" -> new String[] { "the type must be spsc or mpsc", "Set " + fullName
-                    + " to spsc (one producing thread at a time) or mpsc (any number of producing threads)." };
-            case "capacity" -> new String[] { "the capacity must be a data size from 16B to 1GB", "Set " + fullName
-                    + " to a size such as 1MB or 64KB (units B, KB, MB, GB; binary: 1MB = 1,048,576 bytes)." };
-            case "stall-timeout", "drain.shutdown-timeout" -> new String[] { "the value must be a positive duration",
-                    "Set " + fullName + " to a positive duration such as 5s or 500ms." };
-            case "drain.batch-limit" -> new String[] { "the batch limit must be a positive whole number",
-                    "Set " + fullName + " to a positive number of records per drain call, such as 256." };
-            case "drain.idle-strategy" -> new String[] { "the idle strategy must be busy-spin, yield, backoff or park",
-                    "Set " + fullName + " to busy-spin, yield, backoff or park." };
-            case "drain.enabled" ->
-                new String[] { "the value must be true or false", "Set " + fullName + " to true or false." };
-            case "archive.segment-size" -> new String[] {
-                    "the segment size must be a data size from " + ArchiveSettings.MIN_SEGMENT_SIZE + "B to 1GB",
-                    "Set " + fullName
-                            + " to a size such as 64MB (units B, KB, MB, GB; binary: 1MB = 1,048,576 bytes)." };
-            case "archive.flush" -> new String[] { "the flush policy must be none, batch or interval",
-                    "Set " + fullName + " to none, batch or interval." };
-            case "archive.flush-interval", "archive.retention.max-age" ->
-                new String[] { "the value must be a positive duration",
-                        "Set " + fullName + " to a positive duration such as 1s, 12h or 7d." };
-            case "archive.retention.max-segments" ->
-                new String[] { "the value must be a positive whole number", "Set " + fullName
-                        + " to a positive number of segments, such as 100, or remove it to keep every segment." };
-            default -> new String[] { "the value cannot be converted",
-                    "Correct " + fullName + " (see the logbuf starter documentation for its values)." };
-        };
-        return new InvalidRingPropertyException(ring, fullName, value.text(), value.origin(), help[0], help[1]);
-    }
-
-    /**
-     * A property's value as written, and where.
-     *
-     * @param text the value's text
-     * @param origin where it was written (file and line), {@code null} when unknown
-     */
-    record ConfiguredValue(String text, String origin) {
-
-        static ConfiguredValue of(ConfigurationProperty property) {
-            return new ConfiguredValue(String.valueOf(property.getValue()),
-                    (property.getOrigin() != null) ? property.getOrigin().toString() : null);
-        }
     }
 
 }

@@ -28,8 +28,8 @@ public class RecordHandlerNotFoundException extends RuntimeException {
      */
     public RecordHandlerNotFoundException(String ringName, String handlerName, String actualType,
             List<String> availableHandlers) {
-        super("Ring '" + ringName + "': " + LogbufRingsRegistrar.propertyName(ringName, "handler") + " = '"
-                + handlerName + "' but " + (actualType == null ? "there is no bean with that name"
+        super("Ring '" + ringName + "': " + RingProperty.HANDLER.name(ringName) + " = '" + handlerName + "' but "
+                + (actualType == null ? "there is no bean with that name"
                         : "that bean is a " + actualType + ", not a dev.logbuf.RecordHandler"));
         this.ringName = ringName;
         this.handlerName = handlerName;

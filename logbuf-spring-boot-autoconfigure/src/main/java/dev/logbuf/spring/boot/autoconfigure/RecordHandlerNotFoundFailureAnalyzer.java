@@ -11,7 +11,7 @@ class RecordHandlerNotFoundFailureAnalyzer extends AbstractFailureAnalyzer<Recor
 
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, RecordHandlerNotFoundException cause) {
-        String property = LogbufRingsRegistrar.propertyName(cause.getRingName(), "handler");
+        String property = RingProperty.HANDLER.name(cause.getRingName());
         StringBuilder description = new StringBuilder();
         description.append("The logbuf ring '").append(cause.getRingName()).append("' has no record handler.\n\n");
         description.append("    Property: ").append(property).append('\n');
@@ -40,7 +40,7 @@ class RecordHandlerNotFoundFailureAnalyzer extends AbstractFailureAnalyzer<Recor
             action.append(": ").append(String.join(", ", cause.getAvailableHandlers()));
         }
         action.append(". To read the ring yourself instead, set ")
-            .append(LogbufRingsRegistrar.propertyName(cause.getRingName(), "drain.enabled"))
+            .append(RingProperty.DRAIN_ENABLED.name(cause.getRingName()))
             .append("=false and inject @Qualifier(\"")
             .append(cause.getRingName())
             .append("\") Consumer.");

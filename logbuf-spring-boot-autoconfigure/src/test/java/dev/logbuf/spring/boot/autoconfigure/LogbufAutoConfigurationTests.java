@@ -5,6 +5,13 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import dev.logbuf.spring.boot.LogbufNanoClock;
+import dev.logbuf.spring.boot.LogbufRing;
+import dev.logbuf.spring.boot.LogbufRings;
+import dev.logbuf.spring.boot.RingSettings;
+import dev.logbuf.spring.boot.TestNanoClock;
+import dev.logbuf.spring.boot.IdleStrategyType;
+import dev.logbuf.spring.boot.RingDrainLifecycle;
 import dev.logbuf.Consumer;
 import dev.logbuf.Producer;
 import dev.logbuf.ReadClaim;
@@ -53,13 +60,13 @@ class LogbufAutoConfigurationTests {
                 LogbufRings rings = context.getBean(LogbufRings.class);
                 assertThat(rings.names()).containsExactly("audit", "plain");
                 RingSettings audit = rings.get("audit").settings();
-                assertThat(audit)
-                    .isEqualTo(new RingSettings("audit", RingBuffer.Type.SPSC, 4 * 1024 * 1024, Duration.ofSeconds(2),
-                            "recordingHandler", true, 16, IdleStrategyType.BUSY_SPIN, Duration.ofSeconds(3), null));
+                assertThat(audit).isEqualTo(new RingSettings("audit", RingBuffer.Type.SPSC, 4 * 1024 * 1024,
+                        Duration.ofSeconds(2), "recordingHandler", true, 16, IdleStrategyType.BUSY_SPIN,
+                        Duration.ofSeconds(3), true, null, null));
                 RingSettings plain = rings.get("plain").settings();
-                assertThat(plain)
-                    .isEqualTo(new RingSettings("plain", RingBuffer.Type.MPSC, 1024 * 1024, Duration.ofSeconds(5),
-                            "recordingHandler", true, 256, IdleStrategyType.BACKOFF, Duration.ofSeconds(10), null));
+                assertThat(plain).isEqualTo(new RingSettings("plain", RingBuffer.Type.MPSC, 1024 * 1024,
+                        Duration.ofSeconds(5), "recordingHandler", true, 256, IdleStrategyType.BACKOFF,
+                        Duration.ofSeconds(10), true, null, null));
                 assertThat(rings.get("audit").ringBuffer().type()).isEqualTo(RingBuffer.Type.SPSC);
                 assertThat(rings.get("audit").capacity()).isEqualTo(4 * 1024 * 1024);
                 assertThat(rings.get("plain").ringBuffer().type()).isEqualTo(RingBuffer.Type.MPSC);
@@ -194,17 +201,27 @@ class LogbufAutoConfigurationTests {
 
     @Test
     @ExtendWith(OutputCaptureExtension.class)
-    void handlerExceptionsAreLoggedOncePerIntervalWithTheNumberSuppressed(CapturedOutput output) {
-        this.runner.withPropertyValues("logbuf.rings.audit.handler=recordingHandler").run((context) -> {
-            LogbufRing ring = context.getBean(LogbufRings.class).get("audit");
-            for (int i = 0; i < 5; i++) {
-                assertThat(ring.producer().offer(bytes("fail-" + i))).isTrue();
-            }
-            await().atMost(Duration.ofSeconds(5)).until(() -> ring.drainErrors() == 5);
-            String report = "Record handler 'recordingHandler' of logbuf ring 'audit' threw";
-            assertThat(output.getAll().split(report, -1)).hasSize(2);
-            assertThat(output).contains("handler refuses fail-0").doesNotContain("handler refuses fail-1");
-        });
+    void eachDistinctHandlerFailureIsLoggedAndRepeatsAreCountedUntilTheIntervalPassed(CapturedOutput output) {
+        TestNanoClock clock = new TestNanoClock();
+        this.runner.withBean(LogbufNanoClock.class, () -> clock)
+            .withPropertyValues("logbuf.rings.audit.handler=recordingHandler")
+            .run((context) -> {
+                LogbufRing ring = context.getBean(LogbufRings.class).get("audit");
+                for (String text : new String[] { "fail-x", "fail-y", "fail-x", "fail-x" }) {
+                    assertThat(ring.producer().offer(bytes(text))).isTrue();
+                }
+                await().atMost(Duration.ofSeconds(5)).until(() -> ring.drainErrors() == 4);
+                String report = "Drain of logbuf ring 'audit' to handler 'recordingHandler' failed;"
+                        + " the record is skipped and the drain loop goes on";
+                assertThat(output.getAll().split(report, -1)).hasSize(3);
+                assertThat(output.getAll().split("handler refuses fail-x", -1)).hasSize(2);
+                assertThat(output.getAll().split("handler refuses fail-y", -1)).hasSize(2);
+                // a repeat is logged again, with its count, once a minute has passed
+                clock.advance(Duration.ofSeconds(60));
+                assertThat(ring.producer().offer(bytes("fail-x"))).isTrue();
+                await().atMost(Duration.ofSeconds(5)).until(() -> ring.drainErrors() == 5);
+                assertThat(output).contains(report + " (the same failure 3 times since it was last logged)");
+            });
     }
 
     @Test

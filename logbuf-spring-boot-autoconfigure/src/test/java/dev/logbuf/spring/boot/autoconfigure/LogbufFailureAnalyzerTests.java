@@ -77,6 +77,17 @@ class LogbufFailureAnalyzerTests {
     }
 
     @Test
+    void aHandlerForARingWithoutDrainLoopIsRefusedRatherThanIgnored() {
+        this.runner.withPropertyValues("logbuf.rings.audit.drain.enabled=false", "logbuf.rings.audit.handler=archiver")
+            .run((context) -> {
+                FailureAnalysis analysis = analyze(context);
+                assertThat(analysis.getDescription()).contains("Property: logbuf.rings.audit.handler")
+                    .contains("the ring has no drain loop (logbuf.rings.audit.drain.enabled=false)");
+                assertThat(analysis.getAction()).contains("Remove logbuf.rings.audit.handler");
+            });
+    }
+
+    @Test
     void handlerNameWithoutSuchBeanListsTheHandlersThatExist() {
         this.runner.withPropertyValues("logbuf.rings.audit.handler=archivr").run((context) -> {
             FailureAnalysis analysis = analyze(context);

@@ -8,6 +8,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.logbuf.spring.boot.LogbufRing;
+import dev.logbuf.spring.boot.LogbufRings;
+import dev.logbuf.spring.boot.RingSettings;
+import dev.logbuf.spring.boot.ArchiveSettings;
+import dev.logbuf.spring.boot.RingArchive;
+import dev.logbuf.spring.boot.RingDrainLifecycle;
+import dev.logbuf.spring.boot.ArchiveWriterCustomizer;
 import dev.logbuf.Consumer;
 import dev.logbuf.Producer;
 import dev.logbuf.RecordHandler;
@@ -56,7 +63,7 @@ class RingArchiveTests {
                         FlushPolicy.INTERVAL, Duration.ofMillis(250), 10, Duration.ofDays(7)));
                 RingDrainLifecycle drain = context.getBean(RingDrainLifecycle.class);
                 assertThat(drain.isDrainThreadAlive()).isTrue();
-                assertThat(drain.getHandlerName()).isEqualTo("archive " + this.directory);
+                assertThat(drain.ring().settings().target()).isEqualTo("archive " + this.directory);
                 assertThat(context.getBean(LogbufRings.class).get("audit").archive()).get()
                     .satisfies((archive) -> assertThat(archive.isOpen()).isTrue());
             });

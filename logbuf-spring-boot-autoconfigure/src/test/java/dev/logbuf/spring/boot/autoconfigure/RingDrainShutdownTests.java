@@ -7,6 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
+import dev.logbuf.spring.boot.LogbufRing;
+import dev.logbuf.spring.boot.LogbufRings;
+import dev.logbuf.spring.boot.RingDrainLifecycle;
 import dev.logbuf.Producer;
 import dev.logbuf.WriteClaim;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,8 @@
 package dev.logbuf.spring.boot.autoconfigure.endpoint;
 
 import dev.logbuf.spring.boot.autoconfigure.LogbufAutoConfiguration;
-import dev.logbuf.spring.boot.autoconfigure.LogbufRings;
+import dev.logbuf.spring.boot.endpoint.LogbufEndpoint;
+import dev.logbuf.spring.boot.LogbufRings;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;

@@ -1,7 +1,8 @@
 package dev.logbuf.spring.boot.autoconfigure.health;
 
 import dev.logbuf.spring.boot.autoconfigure.LogbufAutoConfiguration;
-import dev.logbuf.spring.boot.autoconfigure.LogbufRings;
+import dev.logbuf.spring.boot.health.RingHealthIndicator;
+import dev.logbuf.spring.boot.LogbufRings;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;

@@ -1,7 +1,8 @@
 package dev.logbuf.spring.boot.autoconfigure.metrics;
 
 import dev.logbuf.spring.boot.autoconfigure.LogbufAutoConfiguration;
-import dev.logbuf.spring.boot.autoconfigure.LogbufRings;
+import dev.logbuf.spring.boot.metrics.LogbufMetrics;
+import dev.logbuf.spring.boot.LogbufRings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 

@@ -3,10 +3,11 @@ package dev.logbuf.spring.boot.autoconfigure.endpoint;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import dev.logbuf.spring.boot.endpoint.LogbufEndpoint;
 import dev.logbuf.Producer;
 import dev.logbuf.spring.boot.autoconfigure.LogbufAutoConfiguration;
 import dev.logbuf.spring.boot.autoconfigure.RecordingHandler;
-import dev.logbuf.spring.boot.autoconfigure.endpoint.LogbufEndpoint.ArchiveDescriptor;
+import dev.logbuf.spring.boot.endpoint.LogbufEndpoint.ArchiveDescriptor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -2,6 +2,7 @@ package dev.logbuf.spring.boot.autoconfigure.metrics;
 
 import java.time.Duration;
 
+import dev.logbuf.spring.boot.metrics.LogbufMetrics;
 import dev.logbuf.Producer;
 import dev.logbuf.WriteClaim;
 import dev.logbuf.spring.boot.autoconfigure.LogbufAutoConfiguration;

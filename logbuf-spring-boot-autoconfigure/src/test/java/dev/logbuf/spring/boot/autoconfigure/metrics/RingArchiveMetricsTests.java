@@ -4,11 +4,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import dev.logbuf.spring.boot.LogbufRings;
+import dev.logbuf.spring.boot.RingArchive;
 import dev.logbuf.Producer;
 import dev.logbuf.spring.boot.autoconfigure.LogbufAutoConfiguration;
-import dev.logbuf.spring.boot.autoconfigure.LogbufRings;
 import dev.logbuf.spring.boot.autoconfigure.RecordingHandler;
-import dev.logbuf.spring.boot.autoconfigure.RingArchive;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.junit.jupiter.api.Test;

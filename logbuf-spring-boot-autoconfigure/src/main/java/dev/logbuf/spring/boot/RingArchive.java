@@ -1,16 +1,16 @@
-package dev.logbuf.spring.boot.autoconfigure;
+package dev.logbuf.spring.boot;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
+import dev.logbuf.RecordSink;
 import dev.logbuf.archive.ArchiveException;
-import dev.logbuf.archive.ArchiveFormatException;
 import dev.logbuf.archive.ArchiveListener;
 import dev.logbuf.archive.ArchiveProblem;
 import dev.logbuf.archive.ArchiveWriter;
@@ -20,26 +20,16 @@ import org.apache.commons.logging.LogFactory;
 
 /**
  * The built-in archive of one ring ({@code logbuf.rings.<name>.archive.*}): opens the
- * {@link ArchiveWriter} its drain loop writes to, and tells health, meters and the
- * endpoint how the archive is doing.
+ * {@link ArchiveWriter} that is its drain loop's {@link RecordSink}, and tells health,
+ * meters and the endpoint how the archive is doing.
  *
  * <p>
- * Threads: {@link #open()} is called by the drain lifecycle's {@code start()} before it
- * starts the drain thread, {@link #close()} by the drain thread when it ends; the writer
- * is used by that thread only in between. Every monitoring method may be called from any
- * thread.
- *
- * <p>
- * Archive errors are logged here (they reach the writer's listener whether they are
- * thrown to the drain loop or only reported, as a failed rotation or retention is), at
- * most once per {@value #ERROR_LOG_INTERVAL_SECONDS} seconds with the number of errors
- * since the last report.
+ * Threads: {@link #open()} is called by the drain lifecycle's {@code start()}, the sink's
+ * {@code close()} by the drain thread when it ends; the writer is used by that thread
+ * only in between. Every monitoring method may be called from any thread. Failures reach
+ * the ring's drain listener, the one place they are logged.
  */
 public final class RingArchive {
-
-    static final int ERROR_LOG_INTERVAL_SECONDS = 10;
-
-    private static final long ERROR_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(ERROR_LOG_INTERVAL_SECONDS);
 
     private static final Log logger = LogFactory.getLog(RingArchive.class);
 
@@ -47,9 +37,9 @@ public final class RingArchive {
 
     private final ArchiveSettings settings;
 
-    private final LogbufRingsRegistrar.ConfiguredValue directoryValue;
-
     private final Supplier<List<ArchiveWriterCustomizer>> customizers;
+
+    private final RingDrainListener failures;
 
     private final List<LongConsumer> flushObservers = new CopyOnWriteArrayList<>();
 
@@ -69,41 +59,41 @@ public final class RingArchive {
      */
     private long closedBytesWritten;
 
-    /** Writer thread only (the listener runs there). */
-    private boolean errorLogged;
-
-    /** Writer thread only. */
-    private long lastErrorLogNanos;
-
-    /** Writer thread only. */
-    private long errorsSinceLastLog;
-
     /**
      * @param ringName the ring's name
      * @param settings its checked archive settings
-     * @param directoryValue how {@code archive.directory} was written (for failure
-     * analysis), {@code null} when unknown
      * @param customizers the {@link ArchiveWriterCustomizer} beans, looked up at each
      * open
+     * @param failures where the archive's failures are logged
      */
-    RingArchive(String ringName, ArchiveSettings settings, LogbufRingsRegistrar.ConfiguredValue directoryValue,
-            Supplier<List<ArchiveWriterCustomizer>> customizers) {
+    RingArchive(String ringName, ArchiveSettings settings, Supplier<List<ArchiveWriterCustomizer>> customizers,
+            RingDrainListener failures) {
         this.ringName = ringName;
         this.settings = settings;
-        this.directoryValue = directoryValue;
         this.customizers = customizers;
+        this.failures = failures;
     }
 
+    /**
+     * The archive's settings.
+     * @return the settings
+     */
     public ArchiveSettings settings() {
         return this.settings;
     }
 
-    /** The archive directory as configured. */
+    /**
+     * The archive directory as configured.
+     * @return the directory
+     */
     public Path directory() {
         return this.settings.directory();
     }
 
-    /** Whether the archive is open (its drain loop has started and not ended). */
+    /**
+     * Whether the archive is open (its drain loop has started and not ended).
+     * @return whether it is open
+     */
     public boolean isOpen() {
         return this.writer != null;
     }
@@ -111,6 +101,7 @@ public final class RingArchive {
     /**
      * Bytes of record frames written to segments since the application started (all opens
      * together).
+     * @return the bytes
      */
     public synchronized long bytesWritten() {
         ArchiveWriter writer = this.writer;
@@ -120,6 +111,7 @@ public final class RingArchive {
     /**
      * Segment files in the directory, the one being written included; 0 before the first
      * open.
+     * @return the segment count
      */
     public int segmentCount() {
         ArchiveWriter writer = this.lastWriter;
@@ -129,6 +121,7 @@ public final class RingArchive {
     /**
      * Sequence of the last record handed to the operating system, -1 when none; empty
      * before the first open.
+     * @return the sequence
      */
     public Optional<Long> writtenSequence() {
         return Optional.ofNullable(this.lastWriter).map(ArchiveWriter::writtenSequence);
@@ -137,6 +130,7 @@ public final class RingArchive {
     /**
      * Sequence of the last record forced to the device, -1 when none; empty before the
      * first open.
+     * @return the sequence
      */
     public Optional<Long> flushedSequence() {
         return Optional.ofNullable(this.lastWriter).map(ArchiveWriter::flushedSequence);
@@ -146,6 +140,7 @@ public final class RingArchive {
      * Why the open archive cannot write, or empty when it can (or is not open): the
      * writer's last failure until a later write succeeds, or an archive directory that
      * has been removed or replaced, so that records go to a segment file no longer in it.
+     * @return the reason
      */
     public Optional<String> failure() {
         ArchiveWriter writer = this.writer;
@@ -166,6 +161,7 @@ public final class RingArchive {
     /**
      * Adds an observer of forces to the device ({@code fsync}), called on the drain
      * thread with the time each took in nanoseconds.
+     * @param durationNanos the observer
      */
     public void onFlush(LongConsumer durationNanos) {
         this.flushObservers.add(durationNanos);
@@ -174,10 +170,12 @@ public final class RingArchive {
     /**
      * Opens (or continues) the archive: the directory is created when missing, a torn
      * tail left by a crash is cut.
-     * @throws InvalidRingPropertyException naming {@code archive.directory} and the path
-     * when the archive cannot be opened there
+     * @return the sink the drain loop writes to; its {@code close()} writes, forces and
+     * closes the archive
+     * @throws ArchiveOpenException naming the ring and the directory when the archive
+     * cannot be opened there
      */
-    ArchiveWriter open() {
+    RecordSink open() {
         ArchiveWriterBuilder builder = ArchiveWriter.builder(directory())
             .segmentSize(this.settings.segmentSize())
             .flushPolicy(this.settings.flush())
@@ -193,7 +191,7 @@ public final class RingArchive {
             writer = builder.open();
         }
         catch (ArchiveException ex) {
-            throw cannotOpen(ex);
+            throw new ArchiveOpenException(this.ringName, directory(), ex);
         }
         synchronized (this) {
             this.writer = writer;
@@ -202,19 +200,10 @@ public final class RingArchive {
         logger.info("Logbuf ring '" + this.ringName + "' archives to " + directory().toAbsolutePath() + " (flush "
                 + this.settings.flushName() + ", segments of " + this.settings.segmentSize() + " bytes, next record "
                 + writer.nextSequence() + ")");
-        return writer;
+        return new ArchiveRecordSink(writer);
     }
 
-    /**
-     * Writes what is buffered, forces it (unless the flush policy is {@code none}) and
-     * closes the writer. Drain thread only; does nothing when not open.
-     * @throws ArchiveException when the last write or the force failed
-     */
-    void close() {
-        ArchiveWriter writer = this.writer;
-        if (writer == null) {
-            return;
-        }
+    private void close(ArchiveWriter writer) {
         try {
             writer.close();
         }
@@ -228,25 +217,47 @@ public final class RingArchive {
                 + " closed after record " + writer.writtenSequence() + " (" + writer.segmentCount() + " segments)");
     }
 
-    private InvalidRingPropertyException cannotOpen(ArchiveException ex) {
-        String property = LogbufRingsRegistrar.propertyName(this.ringName, "archive.directory");
-        String text = (this.directoryValue != null) ? this.directoryValue.text() : directory().toString();
-        String origin = (this.directoryValue != null) ? this.directoryValue.origin() : null;
-        Path path = (ex.path() != null) ? ex.path() : directory();
-        String problem = "the archive cannot be opened: " + ex.getMessage()
-                + (path.isAbsolute() ? "" : " (absolute path: " + path.toAbsolutePath() + ")");
-        String action = (ex instanceof ArchiveFormatException)
-                ? "Move " + path + " out of the archive directory (check it first with dev.logbuf.archive.ArchiveTool"
-                        + " verify), or set " + property + " to another directory."
-                : "Set " + property + " to a directory the application can create and write (it is created when"
-                        + " missing; one ring per directory), or make " + path
-                        + " a directory the application can write.";
-        return new InvalidRingPropertyException(this.ringName, property, text, origin, problem, action, ex);
-    }
-
     @Override
     public String toString() {
         return "RingArchive[" + this.ringName + " -> " + directory() + "]";
+    }
+
+    /**
+     * The {@link ArchiveWriter} as the drain loop's {@link RecordSink}.
+     *
+     * <p>
+     * An adapter until the archive module's writer implements {@code RecordSink} itself
+     * (then the writer is the sink, and its rollback of a failed batch applies). Until
+     * then a failed write drops the records of that write from the writer's buffer while
+     * the ring keeps the batch and hands it over again, so they are written on the retry;
+     * records of the same batch that a write in the middle of the batch had already
+     * stored are written a second time.
+     */
+    private final class ArchiveRecordSink implements RecordSink {
+
+        private final ArchiveWriter writer;
+
+        ArchiveRecordSink(ArchiveWriter writer) {
+            this.writer = writer;
+        }
+
+        @Override
+        public void onRecord(ByteBuffer buffer, int offset, int length, long position) {
+            this.writer.onRecord(buffer, offset, length);
+        }
+
+        @Override
+        public void endOfBatch() {
+            // writes the batch with one call and applies the flush policy, also after
+            // an empty drain
+            this.writer.endBatch();
+        }
+
+        @Override
+        public void close() {
+            RingArchive.this.close(this.writer);
+        }
+
     }
 
     /** Called on the writer's thread. */
@@ -275,18 +286,7 @@ public final class RingArchive {
 
         @Override
         public void onError(ArchiveException error) {
-            long now = System.nanoTime();
-            if (RingArchive.this.errorLogged && now - RingArchive.this.lastErrorLogNanos < ERROR_LOG_INTERVAL_NANOS) {
-                RingArchive.this.errorsSinceLastLog++;
-                return;
-            }
-            String suppressed = RingArchive.this.errorLogged
-                    ? " (" + RingArchive.this.errorsSinceLastLog + " more since the last report)" : "";
-            logger.error("Archive of logbuf ring '" + RingArchive.this.ringName + "' failed: " + error.getMessage()
-                    + suppressed, error);
-            RingArchive.this.errorLogged = true;
-            RingArchive.this.lastErrorLogNanos = now;
-            RingArchive.this.errorsSinceLastLog = 0;
+            RingArchive.this.failures.onArchiveFailure(error);
         }
 
     }

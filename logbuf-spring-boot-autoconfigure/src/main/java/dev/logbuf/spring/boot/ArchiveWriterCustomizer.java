@@ -1,4 +1,4 @@
-package dev.logbuf.spring.boot.autoconfigure;
+package dev.logbuf.spring.boot;
 
 import dev.logbuf.archive.ArchiveWriterBuilder;
 

@@ -1,4 +1,4 @@
-package dev.logbuf.spring.boot.autoconfigure.health;
+package dev.logbuf.spring.boot.health;
 
 import java.util.Locale;
 import java.util.Optional;
@@ -6,22 +6,27 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import dev.logbuf.BlockedClaim;
-import dev.logbuf.spring.boot.autoconfigure.LogbufRing;
+import dev.logbuf.spring.boot.LogbufRing;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
  * Health of one ring ({@code /actuator/health/logbuf/<name>}): {@code DOWN} while the
- * record at the head has stayed claimed for at least the ring's {@code stall-timeout}, or
+ * ring is stalled (the record at the head has stayed claimed for at least the ring's
+ * {@code stall-timeout}, or its claiming thread has ended without committing it), or
  * while its drain loop is not running although the application is; {@code UP} otherwise,
- * again by itself once the claim is committed or aborted or the loop is started.
+ * again by itself once the claim is committed, aborted or unblocked, or the loop is
+ * started.
  *
  * <p>
  * Details always: {@code type}, {@code capacity}, {@code usedBytes},
  * {@code producerPosition}, {@code consumerPosition}, {@code drainRunning}; when stalled
- * also {@code stalledForMs}, {@code stalledAtPosition} and, where the ring knows it,
- * {@code claimantThread}.
+ * also {@code stalledForMs}, {@code stalledAtPosition}, {@code claimantThreadId} (-1
+ * where no claimant is known), {@code claimantAlive} ({@code false} once the claiming
+ * thread has ended: the drain loop then unblocks the claim, unless
+ * {@code unblock-dead-claims=false}) and, where the ring knows it, {@code claimantThread}
+ * (its name when it claimed). A file-backed ring also shows its {@code file}.
  *
  * <p>
  * A ring with a built-in archive also shows {@code archiveDirectory} and
@@ -64,7 +69,10 @@ public class RingHealthIndicator implements HealthIndicator {
             if (claim.claimantThreadName() != null) {
                 builder.withDetail("claimantThread", claim.claimantThreadName());
             }
+            builder.withDetail("claimantThreadId", claim.claimantThreadId())
+                .withDetail("claimantAlive", claim.claimantAlive());
         }
+        this.ring.file().ifPresent((file) -> builder.withDetail("file", file.toAbsolutePath().toString()));
         this.ring.archive().ifPresent((archive) -> {
             builder.withDetail("archiveDirectory", archive.directory().toAbsolutePath().toString())
                 .withDetail("archiveSegments", archive.segmentCount());

@@ -1,14 +1,16 @@
-package dev.logbuf.spring.boot.autoconfigure.endpoint;
+package dev.logbuf.spring.boot.endpoint;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import dev.logbuf.BlockedClaim;
-import dev.logbuf.spring.boot.autoconfigure.LogbufRing;
-import dev.logbuf.spring.boot.autoconfigure.LogbufRings;
-import dev.logbuf.spring.boot.autoconfigure.RingArchive;
+import dev.logbuf.RingBuffer;
+import dev.logbuf.spring.boot.LogbufRing;
+import dev.logbuf.spring.boot.LogbufRings;
+import dev.logbuf.spring.boot.RingArchive;
 
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -41,20 +43,23 @@ public class LogbufEndpoint {
     }
 
     private static RingDescriptor describe(LogbufRing ring) {
-        long stallTimeoutNanos = ring.settings().stallTimeout().toNanos();
         BlockedClaimDescriptor blocked = ring.blockedClaim()
-            .map((claim) -> BlockedClaimDescriptor.of(claim, stallTimeoutNanos))
+            .map((claim) -> BlockedClaimDescriptor.of(claim, ring.isStalled(claim)))
             .orElse(null);
         // read the consumer position before the producer position: see
         // LogbufRing.usedBytes()
         long consumerPosition = ring.consumerPosition();
         long producerPosition = ring.producerPosition();
+        boolean drain = ring.drainEnabled();
         return new RingDescriptor(ring.type().name().toLowerCase(Locale.ROOT), ring.capacity(), ring.maxRecordLength(),
                 producerPosition, consumerPosition, Math.max(0, producerPosition - consumerPosition),
-                ring.claimsRejected(), ring.drainEnabled() ? ring.recordsConsumed() : null, consumerPosition,
-                ring.drainEnabled() ? ring.drainErrors() : null, ring.drainEnabled(), ring.drainRunning(),
+                ring.claimsRejected(), drain ? ring.recordsConsumed() : null, consumerPosition,
+                drain ? ring.drainErrors() : null, drain ? ring.claimsUnblocked() : null, drain, ring.drainRunning(),
                 ring.settings().handler(), ring.settings().stallTimeout().toMillis(),
-                blocked != null && blocked.stalled(), blocked, ring.archive().map(ArchiveDescriptor::of).orElse(null));
+                drain && ring.settings().unblockDeadClaims(), blocked != null && blocked.stalled(), blocked,
+                ring.file().map((file) -> file.toAbsolutePath().toString()).orElse(null),
+                ring.file().map((file) -> RecoveryDescriptor.of(ring.recovery())).orElse(null),
+                ring.archive().map(ArchiveDescriptor::of).orElse(null));
     }
 
     /**
@@ -75,24 +80,46 @@ public class LogbufEndpoint {
      * @param consumerPosition end of the last released record
      * @param usedBytes between the two positions
      * @param claimsRejected claims and offers that found the ring full
-     * @param recordsConsumed records handed to the handler ({@code null} without drain
-     * loop)
+     * @param recordsConsumed records handed to the handler or archive ({@code null}
+     * without drain loop)
      * @param bytesConsumed bytes released by the consumer, headers and padding included
-     * @param drainErrors handler calls that threw ({@code null} without drain loop)
+     * @param drainErrors drain calls that failed ({@code null} without drain loop)
+     * @param claimsUnblocked claims of ended threads the drain loop unblocked
+     * ({@code null} without drain loop)
      * @param drainEnabled whether the ring has a drain loop
      * @param drainRunning whether that loop is running
      * @param handler the handler bean's name, or {@code null}
      * @param stallTimeoutMs the configured stall timeout
-     * @param stalled whether the head has been claimed for at least the stall timeout
+     * @param unblockDeadClaims whether the drain loop unblocks claims of ended threads
+     * @param stalled whether the ring is stalled: the head has been claimed for at least
+     * the stall timeout, or by a thread that has ended
      * @param blockedClaim the claimed, uncommitted record at the head, or {@code null}
+     * @param file absolute path of the ring's file, or {@code null} for a ring in memory
+     * @param recovery what reopening the file found at start, or {@code null}
      * @param archive the ring's built-in archive, or {@code null} when it feeds a handler
      * bean
      */
     public record RingDescriptor(String type, int capacity, int maxRecordLength, long producerPosition,
             long consumerPosition, long usedBytes, long claimsRejected, Long recordsConsumed, long bytesConsumed,
-            Long drainErrors, boolean drainEnabled, boolean drainRunning, String handler, long stallTimeoutMs,
-            boolean stalled, BlockedClaimDescriptor blockedClaim,
-            ArchiveDescriptor archive) implements OperationResponseBody {
+            Long drainErrors, Long claimsUnblocked, boolean drainEnabled, boolean drainRunning, String handler,
+            long stallTimeoutMs, boolean unblockDeadClaims, boolean stalled, BlockedClaimDescriptor blockedClaim,
+            String file, RecoveryDescriptor recovery, ArchiveDescriptor archive) implements OperationResponseBody {
+    }
+
+    /**
+     * What reopening a ring's file found when the application started.
+     *
+     * @param records committed records not yet drained when the application last stopped,
+     * drained first
+     * @param bytes their payload bytes
+     * @param claimsDropped claims open when it stopped, dropped
+     */
+    public record RecoveryDescriptor(long records, long bytes, long claimsDropped) {
+
+        static RecoveryDescriptor of(RingBuffer.Recovery recovery) {
+            return new RecoveryDescriptor(recovery.records(), recovery.bytes(), recovery.claimsDropped());
+        }
+
     }
 
     /**
@@ -126,15 +153,37 @@ public class LogbufEndpoint {
      *
      * @param position its position
      * @param blockedForMs how long it has blocked the consumer (at least)
-     * @param claimantThread the claiming thread's name, or {@code null} where unknown
-     * @param stalled whether {@code blockedForMs} reached the stall timeout
+     * @param claimantThread the claiming thread's name when it claimed, or {@code null}
+     * where unknown
+     * @param claimantThreadId the claiming thread's id, -1 where unknown
+     * @param claimantAlive whether the claiming thread is alive ({@code false}: it ended
+     * without committing, and the claim can be unblocked)
+     * @param claimantStack the live claimant's current stack, innermost frame first, or
+     * {@code null} when it has ended or the JVM does not list it (a virtual thread)
+     * @param claimantStackUnavailable why {@code claimantStack} is missing for a live
+     * claimant, or {@code null}
+     * @param stalled whether the ring is stalled on it: {@code blockedForMs} reached the
+     * stall timeout, or the claimant has ended
      */
-    public record BlockedClaimDescriptor(long position, long blockedForMs, String claimantThread, boolean stalled) {
+    public record BlockedClaimDescriptor(long position, long blockedForMs, String claimantThread, long claimantThreadId,
+            boolean claimantAlive, List<String> claimantStack, String claimantStackUnavailable, boolean stalled) {
 
-        static BlockedClaimDescriptor of(BlockedClaim claim, long stallTimeoutNanos) {
+        static BlockedClaimDescriptor of(BlockedClaim claim, boolean stalled) {
+            List<String> stack = null;
+            String unavailable = null;
+            if (claim.claimantAlive() && claim.claimantThreadId() >= 0) {
+                stack = ClaimantStacks.of(claim.claimantThreadId());
+                if (stack == null) {
+                    unavailable = "thread " + claim.claimantThreadId() + " is not among the JVM's platform threads"
+                            + " (a virtual thread, whose stack the JVM lists only in a thread dump: jcmd <pid>"
+                            + " Thread.dump_to_file -format=json <file>)";
+                }
+            }
             return new BlockedClaimDescriptor(claim.position(), TimeUnit.NANOSECONDS.toMillis(claim.blockedForNanos()),
-                    claim.claimantThreadName(), claim.blockedForNanos() >= stallTimeoutNanos);
+                    claim.claimantThreadName(), claim.claimantThreadId(), claim.claimantAlive(), stack, unavailable,
+                    stalled);
         }
+
     }
 
 }

@@ -1,11 +1,11 @@
-package dev.logbuf.spring.boot.autoconfigure.metrics;
+package dev.logbuf.spring.boot.metrics;
 
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
-import dev.logbuf.spring.boot.autoconfigure.LogbufRing;
-import dev.logbuf.spring.boot.autoconfigure.LogbufRings;
-import dev.logbuf.spring.boot.autoconfigure.RingArchive;
+import dev.logbuf.spring.boot.LogbufRing;
+import dev.logbuf.spring.boot.LogbufRings;
+import dev.logbuf.spring.boot.RingArchive;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,10 +28,13 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * the drain loop (rings with a drain loop only).</li>
  * <li>{@code logbuf.claims.rejected} counter: claims and offers on the Producer bean that
  * found the ring full.</li>
- * <li>{@code logbuf.drain.errors} counter: handler calls that threw (rings with a drain
- * loop only).</li>
+ * <li>{@code logbuf.drain.errors} counter: drain calls that failed: handler calls that
+ * threw, archive writes that failed (rings with a drain loop only).</li>
+ * <li>{@code logbuf.claims.unblocked} counter: claims of terminated threads that the
+ * drain loop unblocked (rings with a drain loop only).</li>
  * <li>{@code logbuf.ring.stalled} gauge, seconds: how long the record at the head has
- * been claimed once that reaches {@code stall-timeout}; 0 otherwise.</li>
+ * been claimed while the ring is stalled on it (claimed for {@code stall-timeout}, or by
+ * a thread that has ended); 0 otherwise.</li>
  * </ul>
  * Rings with a built-in archive also have:
  * <ul>
@@ -86,13 +89,18 @@ public class LogbufMetrics implements MeterBinder {
                 .register(registry);
             FunctionCounter.builder("logbuf.drain.errors", ring, LogbufRing::drainErrors)
                 .tags(tags)
-                .description("Handler calls (or, for an archive ring, archive writes) that threw")
+                .description("Drain calls that failed: handler calls that threw, archive writes that failed")
+                .register(registry);
+            FunctionCounter.builder("logbuf.claims.unblocked", ring, LogbufRing::claimsUnblocked)
+                .tags(tags)
+                .description("Claims of terminated threads that the drain loop unblocked (their records are lost)")
                 .register(registry);
         }
         Gauge.builder("logbuf.ring.stalled", ring, LogbufMetrics::stalledSeconds)
             .tags(tags)
             .baseUnit("seconds")
-            .description("How long the record at the head has been claimed once that exceeds stall-timeout, else 0")
+            .description("How long the ring has been stalled on the record at its head (claimed for stall-timeout,"
+                    + " or by a thread that ended), else 0")
             .register(registry);
         ring.archive().ifPresent((archive) -> bindTo(registry, archive, tags));
     }

@@ -1,0 +1,324 @@
+package dev.logbuf.spring.boot.autoconfigure;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.logbuf.spring.boot.ArchiveSettings;
+import dev.logbuf.spring.boot.RingSettings;
+
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationProperty;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
+import org.springframework.core.env.Environment;
+import org.springframework.util.StringUtils;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Binds {@code logbuf.rings} and checks every ring's properties into its
+ * {@link RingSettings}. Every mistake fails with an {@link InvalidRingPropertyException}
+ * naming the property, its value as written and where it was written.
+ */
+final class RingSettingsBinder {
+
+    private final Environment environment;
+
+    RingSettingsBinder(Environment environment) {
+        this.environment = environment;
+    }
+
+    /**
+     * The checked settings of every configured ring, in configuration order.
+     * @return the settings
+     * @throws InvalidRingPropertyException for the first property that is wrong
+     */
+    List<RingSettings> bind() {
+        checkNamesAndKeys();
+        Map<String, LogbufProperties.Ring> rings;
+        try {
+            rings = Binder.get(this.environment)
+                .bind(RingProperty.PREFIX, Bindable.mapOf(String.class, LogbufProperties.Ring.class))
+                .orElseGet(Map::of);
+        }
+        catch (BindException ex) {
+            throw translate(ex);
+        }
+        List<RingSettings> settings = new ArrayList<>(rings.size());
+        rings.forEach((name, ring) -> settings.add(check(name, ring)));
+        return settings;
+    }
+
+    /**
+     * Refuses a ring whose name is not {@code [a-z0-9][a-z0-9-]*} and a key under a ring
+     * that is not one of its properties, which binding would silently ignore.
+     */
+    private void checkNamesAndKeys() {
+        ConfigurationPropertyName prefix = ConfigurationPropertyName.of(RingProperty.PREFIX);
+        for (ConfigurationPropertySource source : ConfigurationPropertySources.get(this.environment)) {
+            if (!(source instanceof IterableConfigurationPropertySource iterable)) {
+                continue;
+            }
+            List<ConfigurationPropertyName> names = iterable.stream()
+                .filter((name) -> prefix.isAncestorOf(name) && name.getNumberOfElements() > 3)
+                .toList();
+            for (ConfigurationPropertyName name : names) {
+                checkName(source, name);
+            }
+            for (ConfigurationPropertyName name : names) {
+                checkKey(source, name);
+            }
+        }
+    }
+
+    private void checkName(ConfigurationPropertySource source, ConfigurationPropertyName name) {
+        String ring = name.getElement(2, ConfigurationPropertyName.Form.ORIGINAL);
+        if (RingProperty.RING_NAME.matcher(ring).matches()) {
+            return;
+        }
+        ConfiguredValue value = ConfiguredValue.of(source.getConfigurationProperty(name));
+        String suggestion = suggestName(ring);
+        throw new InvalidRingPropertyException(ring, written(name), value.text(), value.origin(),
+                "the ring name '" + ring + "' is not lower-case letters, digits and dashes ([a-z0-9][a-z0-9-]*);"
+                        + " a ring's name is its bean qualifier, meter tag, health component and thread name",
+                "Rename the ring to lower-case letters, digits and dashes, such as '" + suggestion + "' ("
+                        + RingProperty.name(suggestion, name.subName(3).toString()) + ").");
+    }
+
+    /** A ring property's name with the ring's name and the keys as written. */
+    private static String written(ConfigurationPropertyName name) {
+        StringBuilder key = new StringBuilder();
+        for (int i = 3; i < name.getNumberOfElements(); i++) {
+            key.append((i > 3) ? "." : "").append(name.getElement(i, ConfigurationPropertyName.Form.ORIGINAL));
+        }
+        return RingProperty.name(name.getElement(2, ConfigurationPropertyName.Form.ORIGINAL), key.toString());
+    }
+
+    private void checkKey(ConfigurationPropertySource source, ConfigurationPropertyName name) {
+        ConfigurationPropertyName key = name.subName(3);
+        if (isKnown(key)) {
+            return;
+        }
+        String ring = name.getElement(2, ConfigurationPropertyName.Form.ORIGINAL);
+        ConfiguredValue value = ConfiguredValue.of(source.getConfigurationProperty(name));
+        String written = key.toString();
+        if (key.getNumberOfElements() > 1 && isKnown(key.subName(1))) {
+            // "my.ring:" in YAML nests "ring" under the ring "my"
+            String dotted = ring + "." + key.getElement(0, ConfigurationPropertyName.Form.ORIGINAL);
+            String suggestion = suggestName(dotted);
+            throw new InvalidRingPropertyException(ring, written(name), value.text(), value.origin(),
+                    "'" + written + "' is not a property of a logbuf ring; it looks like the ring '" + dotted
+                            + "', whose dot made YAML nest it as the ring '" + ring + "' with the key '" + written
+                            + "'",
+                    "Name the ring with lower-case letters, digits and dashes only, such as '" + suggestion + "' ("
+                            + RingProperty.name(suggestion, key.subName(1).toString()) + ").");
+        }
+        String closest = RingProperty.closest(written);
+        throw new InvalidRingPropertyException(ring, written(name), value.text(), value.origin(),
+                "'" + written + "' is not a property of a logbuf ring (it would be ignored)",
+                "Did you mean " + RingProperty.name(ring, closest) + "? Correct the key; a ring's keys are "
+                        + RingProperty.keys() + ".");
+    }
+
+    private static boolean isKnown(ConfigurationPropertyName key) {
+        for (RingProperty property : RingProperty.all()) {
+            if (ConfigurationPropertyName.of(property.key()).equals(key)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code My_Ring.1} becomes {@code my-ring-1}. */
+    private static String suggestName(String name) {
+        String lower = name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+        return lower.isEmpty() ? "ring" : lower;
+    }
+
+    private RingSettings check(String name, LogbufProperties.Ring ring) {
+        LogbufProperties.Drain drain = ring.getDrain();
+        if (ring.getType() == null) {
+            throw invalid(name, RingProperty.TYPE, null, RingProperty.TYPE.problem());
+        }
+        DataSize capacity = ring.getCapacity();
+        if (capacity == null || capacity.toBytes() < RingSettings.MIN_CAPACITY
+                || capacity.toBytes() > RingSettings.MAX_CAPACITY) {
+            throw invalid(name, RingProperty.CAPACITY, capacity,
+                    "the capacity must be from 16B to 1GB (" + RingSettings.MIN_CAPACITY + " to "
+                            + RingSettings.MAX_CAPACITY + " bytes)"
+                            + ((capacity != null) ? "; it is " + capacity.toBytes() + " bytes" : ""));
+        }
+        requirePositive(name, RingProperty.STALL_TIMEOUT, ring.getStallTimeout());
+        if (drain.getBatchLimit() < 1) {
+            throw invalid(name, RingProperty.DRAIN_BATCH_LIMIT, drain.getBatchLimit(),
+                    "the batch limit must be at least 1 record");
+        }
+        if (drain.getIdleStrategy() == null) {
+            throw invalid(name, RingProperty.DRAIN_IDLE_STRATEGY, null, RingProperty.DRAIN_IDLE_STRATEGY.problem());
+        }
+        requirePositive(name, RingProperty.DRAIN_SHUTDOWN_TIMEOUT, drain.getShutdownTimeout());
+        String handler = StringUtils.hasText(ring.getHandler()) ? ring.getHandler().trim() : null;
+        Path file = (ring.getFile() != null && !ring.getFile().toString().isBlank()) ? ring.getFile() : null;
+        ArchiveSettings archive = null;
+        String directoryProperty = RingProperty.ARCHIVE_DIRECTORY.name(name);
+        String drainProperty = RingProperty.DRAIN_ENABLED.name(name);
+        if (ring.getArchive().getDirectory() != null && !ring.getArchive().getDirectory().toString().isBlank()) {
+            if (handler != null) {
+                throw invalid(name, RingProperty.HANDLER, handler,
+                        "the ring also has an archive (" + directoryProperty + "), which is its record handler; a ring"
+                                + " feeds either its archive or a handler bean",
+                        "Remove " + RingProperty.HANDLER.name(name) + " to archive the ring's records, or remove "
+                                + directoryProperty + " to feed them to the handler bean instead.");
+            }
+            if (!drain.isEnabled()) {
+                throw invalid(name, RingProperty.DRAIN_ENABLED, false,
+                        "the ring has an archive (" + directoryProperty + "), which only its drain loop writes",
+                        "Remove " + drainProperty + " (it defaults to true), or remove " + directoryProperty
+                                + " to read the ring yourself through @Qualifier(\"" + name + "\") Consumer.");
+            }
+            archive = checkArchive(name, ring.getArchive());
+        }
+        if (drain.isEnabled() && handler == null && archive == null) {
+            throw invalid(name, RingProperty.HANDLER, null,
+                    "the ring's drain is enabled (" + drainProperty
+                            + " defaults to true) but no record handler is named",
+                    "Set " + RingProperty.HANDLER.name(name)
+                            + " to the name of a dev.logbuf.RecordHandler bean, or set " + directoryProperty
+                            + " to archive the records to files, or set " + drainProperty
+                            + "=false and read the ring yourself through @Qualifier(\"" + name + "\") Consumer.");
+        }
+        if (!drain.isEnabled() && handler != null) {
+            throw invalid(name, RingProperty.HANDLER, handler,
+                    "the ring has no drain loop (" + drainProperty + "=false), so no handler would be fed",
+                    "Remove " + RingProperty.HANDLER.name(name) + ", or remove " + drainProperty
+                            + " to let the drain loop feed the handler bean.");
+        }
+        return new RingSettings(name, ring.getType(), (int) capacity.toBytes(), ring.getStallTimeout(), handler,
+                drain.isEnabled(), drain.getBatchLimit(), drain.getIdleStrategy(), drain.getShutdownTimeout(),
+                ring.isUnblockDeadClaims(), file, archive);
+    }
+
+    private ArchiveSettings checkArchive(String name, LogbufProperties.Archive archive) {
+        DataSize segmentSize = archive.getSegmentSize();
+        if (segmentSize == null || segmentSize.toBytes() < ArchiveSettings.MIN_SEGMENT_SIZE
+                || segmentSize.toBytes() > ArchiveSettings.MAX_SEGMENT_SIZE) {
+            throw invalid(name, RingProperty.ARCHIVE_SEGMENT_SIZE, segmentSize,
+                    "the segment size must be from " + ArchiveSettings.MIN_SEGMENT_SIZE + "B to 1GB ("
+                            + ArchiveSettings.MIN_SEGMENT_SIZE + " to " + ArchiveSettings.MAX_SEGMENT_SIZE + " bytes)"
+                            + ((segmentSize != null) ? "; it is " + segmentSize.toBytes() + " bytes" : ""));
+        }
+        if (archive.getFlush() == null) {
+            throw invalid(name, RingProperty.ARCHIVE_FLUSH, null, RingProperty.ARCHIVE_FLUSH.problem());
+        }
+        requirePositive(name, RingProperty.ARCHIVE_FLUSH_INTERVAL, archive.getFlushInterval());
+        Integer maxSegments = archive.getRetention().getMaxSegments();
+        if (maxSegments != null && maxSegments < 1) {
+            throw invalid(name, RingProperty.ARCHIVE_RETENTION_MAX_SEGMENTS, maxSegments,
+                    RingProperty.ARCHIVE_RETENTION_MAX_SEGMENTS.problem());
+        }
+        Duration maxAge = archive.getRetention().getMaxAge();
+        if (maxAge != null && (maxAge.isNegative() || maxAge.isZero())) {
+            throw invalid(name, RingProperty.ARCHIVE_RETENTION_MAX_AGE, maxAge,
+                    RingProperty.ARCHIVE_RETENTION_MAX_AGE.problem());
+        }
+        return new ArchiveSettings(archive.getDirectory(), segmentSize.toBytes(), archive.getFlush(),
+                archive.getFlushInterval(), maxSegments, maxAge);
+    }
+
+    private void requirePositive(String name, RingProperty property, Duration duration) {
+        if (duration == null || duration.isNegative() || duration.isZero()) {
+            throw invalid(name, property, duration, property.problem());
+        }
+    }
+
+    private InvalidRingPropertyException invalid(String ring, RingProperty property, Object boundValue,
+            String problem) {
+        return invalid(ring, property, boundValue, problem, property.action(ring));
+    }
+
+    private InvalidRingPropertyException invalid(String ring, RingProperty property, Object boundValue, String problem,
+            String action) {
+        ConfiguredValue value = configuredValue(ring, property.key());
+        String text = (value != null) ? value.text() : (boundValue != null) ? boundValue.toString() : null;
+        return new InvalidRingPropertyException(ring, property.name(ring), text,
+                (value != null) ? value.origin() : null, problem, action);
+    }
+
+    /**
+     * Where and how a ring property was written, or {@code null} when it is not written
+     * anywhere (its default applies).
+     * @param ring the ring's name
+     * @param key the key below it
+     * @return the value and its origin
+     */
+    ConfiguredValue configuredValue(String ring, String key) {
+        return configuredValue(this.environment, RingProperty.name(ring, key));
+    }
+
+    /**
+     * Where and how a property was written, or {@code null} when it is not written
+     * anywhere.
+     * @param environment the environment
+     * @param propertyName the full property name
+     * @return the value and its origin
+     */
+    static ConfiguredValue configuredValue(Environment environment, String propertyName) {
+        ConfigurationPropertyName name = ConfigurationPropertyName.ofIfValid(propertyName);
+        if (name == null) {
+            return null;
+        }
+        for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
+            ConfigurationProperty property = source.getConfigurationProperty(name);
+            if (property != null) {
+                return ConfiguredValue.of(property);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Turns a conversion failure under {@code logbuf.rings.<ring>.*} (say,
+     * {@code type: lifo}) into an {@link InvalidRingPropertyException}; other failures
+     * stay as they are.
+     */
+    private RuntimeException translate(BindException ex) {
+        ConfigurationProperty property = ex.getProperty();
+        ConfigurationPropertyName prefix = ConfigurationPropertyName.of(RingProperty.PREFIX);
+        if (property == null || !prefix.isAncestorOf(property.getName())
+                || property.getName().getNumberOfElements() < 4) {
+            return ex;
+        }
+        String ring = property.getName().getElement(2, ConfigurationPropertyName.Form.ORIGINAL);
+        String key = property.getName().subName(3).toString();
+        ConfiguredValue value = ConfiguredValue.of(property);
+        String fullName = RingProperty.name(ring, key);
+        return RingProperty.of(key)
+            .map((known) -> new InvalidRingPropertyException(ring, fullName, value.text(), value.origin(),
+                    known.problem(), known.action(ring), ex))
+            .orElseGet(() -> new InvalidRingPropertyException(ring, fullName, value.text(), value.origin(),
+                    "the value cannot be converted", "Correct " + fullName + " (see docs/starter.md for its values).",
+                    ex));
+    }
+
+    /**
+     * A property's value as written, and where.
+     *
+     * @param text the value's text
+     * @param origin where it was written (file and line), {@code null} when unknown
+     */
+    record ConfiguredValue(String text, String origin) {
+
+        static ConfiguredValue of(ConfigurationProperty property) {
+            return new ConfiguredValue(String.valueOf(property.getValue()),
+                    (property.getOrigin() != null) ? property.getOrigin().toString() : null);
+        }
+
+    }
+
+}
