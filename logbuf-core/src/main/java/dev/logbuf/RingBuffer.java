@@ -396,6 +396,33 @@ public final class RingBuffer implements AutoCloseable {
     }
 
     /**
+     * For monitoring, from any thread: the current stack of the live thread holding
+     * {@code claim}, platform or virtual, so an operator sees where a stalled claimant
+     * is. Empty when the claimant is unknown or has terminated, or the record at
+     * {@code claim.position()} is no longer claimed by it. Costs what
+     * {@link Thread#getStackTrace()} costs (a safepoint for a platform thread): call it
+     * when a stall is reported, not on a schedule.
+     * @param claim a snapshot from {@link #blockedClaim()}
+     * @return the claimant's stack, outermost frame last
+     */
+    public Optional<StackTraceElement[]> claimantStackTrace(BlockedClaim claim) {
+        Objects.requireNonNull(claim, "claim");
+        if (claim.claimantThreadId() == -1 || claim.position() < this.memory.getHeadAcquire()) {
+            return Optional.empty();
+        }
+        // Acquire: pairs with the claimant's release of its claimed header, which
+        // publishes its slot.
+        long header = this.memory.getHeaderAcquire(this.memory.index(claim.position()));
+        Claimants.Slot slot = RecordDescriptor.isClaimed(header) ? this.claimants.slot(RecordDescriptor.tag(header))
+                : null;
+        Thread claimant = (slot != null) ? slot.owner() : null;
+        if (claimant == null || Claimants.idOf(claimant) != claim.claimantThreadId() || !claimant.isAlive()) {
+            return Optional.empty();
+        }
+        return Optional.of(claimant.getStackTrace());
+    }
+
+    /**
      * File-backed ring: releases the file (its lock and its registration in this JVM), so
      * that another ring or process may open it; afterwards {@code tryClaim},
      * {@code offer}, {@code tryRead}, {@code drain}, {@code drainTo} and the
