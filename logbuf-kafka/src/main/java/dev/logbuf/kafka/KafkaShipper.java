@@ -6,6 +6,7 @@ import dev.logbuf.archive.ArchiveException;
 import dev.logbuf.archive.ArchiveProblem;
 import dev.logbuf.archive.ArchiveRecord;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -68,7 +69,8 @@ public final class KafkaShipper implements AutoCloseable {
     /** How long {@link #stop} waits beyond its timeout before interrupting the thread. */
     private static final long STOP_GRACE_MILLIS = 1000;
 
-    private static final long NONE = Long.MIN_VALUE;
+    /** No send failed since the last retry. */
+    private static final long NONE = Long.MAX_VALUE;
 
     private final Path directory;
 
@@ -153,8 +155,11 @@ public final class KafkaShipper implements AutoCloseable {
     // thread and status()
     private volatile long acknowledgedSequence = -1;
 
-    /** Sequence of the first record whose send failed since the last retry. */
-    private volatile long failedSequence = NONE;
+    /**
+     * The lowest sequence whose send failed since the last retry, {@link #NONE} when
+     * none: records above it are not acknowledged (they will be sent again).
+     */
+    private final AtomicLong failedSequence = new AtomicLong(NONE);
 
     private volatile Throwable lastError;
 
@@ -212,6 +217,12 @@ public final class KafkaShipper implements AutoCloseable {
             if (state != ShipperState.NEW) {
                 throw new IllegalStateException("the shipper of " + directory + " to " + topic + " was already"
                         + " started (" + state + "); build a new one");
+            }
+            if (!Files.isDirectory(directory)) {
+                throw new ArchiveException(directory,
+                        "archive directory " + directory
+                                + (Files.exists(directory) ? " is not a directory" : " does not exist")
+                                + ": ship the directory an ArchiveWriter writes to");
             }
             long saved = checkpoint.read();
             if (!checkpoint.exists()) {
@@ -335,7 +346,7 @@ public final class KafkaShipper implements AutoCloseable {
     private int turn() {
         long now = System.nanoTime();
         int work;
-        if (failedSequence != NONE) {
+        if (failedSequence.get() != NONE) {
             work = retry(now);
         }
         else {
@@ -358,7 +369,7 @@ public final class KafkaShipper implements AutoCloseable {
     /** Hands records of the archive to the producer while fewer than the limit fly. */
     private int send() {
         int sent = 0;
-        while (inFlight() < maxInFlight && failedSequence == NONE) {
+        while (inFlight() < maxInFlight && failedSequence.get() == NONE) {
             ArchiveRecord record;
             try {
                 record = cursor.next();
@@ -368,7 +379,7 @@ public final class KafkaShipper implements AutoCloseable {
                 // acknowledged
                 // record after a pause
                 lastError = e;
-                failedSequence = sentSequence + 1;
+                failedSequence.accumulateAndGet(sentSequence + 1, Math::min);
                 break;
             }
             if (record == null) {
@@ -437,7 +448,7 @@ public final class KafkaShipper implements AutoCloseable {
             logger.warn(
                     "Shipping {} to Kafka topic {} failed at record {} (acknowledged up to {}): {}; sending"
                             + " again from the archive",
-                    directory, topic, failedSequence, acknowledgedSequence, String.valueOf(lastError));
+                    directory, topic, failedSequence.get(), acknowledgedSequence, String.valueOf(lastError));
         }
         if (inFlight() > 0 || now - retryAtNanos < 0) {
             return 0; // the records in flight complete (or fail) within the delivery
@@ -453,9 +464,9 @@ public final class KafkaShipper implements AutoCloseable {
         sentSequence = from;
         retryNanos = Math.min(maxRetryNanos, retryNanos * 2);
         retryAtNanos = now + retryNanos;
-        // volatile write after the new producer and cursor are set: the callback
-        // threads of the closed producer have all completed (nothing was in flight)
-        failedSequence = NONE;
+        // after the new producer and cursor are set: the callbacks of the closed producer
+        // have all completed (nothing was in flight)
+        failedSequence.set(NONE);
         return 1;
     }
 
@@ -488,7 +499,7 @@ public final class KafkaShipper implements AutoCloseable {
         while (inFlight() > 0 && System.nanoTime() - stopDeadlineNanos < 0) {
             LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(1));
         }
-        drainedAll = inFlight() == 0 && failedSequence == NONE;
+        drainedAll = inFlight() == 0 && failedSequence.get() == NONE;
         saveCheckpoint(System.nanoTime(), true);
         closeQuietly();
         state = ShipperState.STOPPED;
@@ -525,9 +536,7 @@ public final class KafkaShipper implements AutoCloseable {
         sendErrors.incrementAndGet();
         lastError = new KafkaShippingException(
                 "sending record " + sequence + " of " + directory + " to topic " + topic + " failed: " + error, error);
-        if (failedSequence == NONE) {
-            failedSequence = sequence;
-        }
+        failedSequence.accumulateAndGet(sequence, Math::min);
     }
 
     private void problem(ArchiveProblem problem) {
@@ -547,9 +556,11 @@ public final class KafkaShipper implements AutoCloseable {
     }
 
     /**
-     * The producer's answer for one record, on the producer's I/O thread. Answers for one
-     * partition come in send order, so the acknowledged sequence moves forward one record
-     * at a time, and stops at the first failure until the retry.
+     * The producer's answer for one record, on the producer's I/O thread (or, for a
+     * record the producer refuses at once, on the shipper thread inside {@code send}).
+     * Answers from the I/O thread for one partition come in send order, so the
+     * acknowledged sequence moves forward one record at a time; it never passes a record
+     * whose send failed, until the retry.
      */
     private final class Acknowledgement implements Callback {
 
@@ -563,7 +574,7 @@ public final class KafkaShipper implements AutoCloseable {
         public void onCompletion(RecordMetadata metadata, Exception exception) {
             if (exception == null) {
                 recordsSent.incrementAndGet();
-                if (failedSequence == NONE && sequence > acknowledgedSequence) {
+                if (sequence < failedSequence.get() && sequence > acknowledgedSequence) {
                     // volatile write: pairs with the read in saveCheckpoint() and
                     // status()
                     acknowledgedSequence = sequence;

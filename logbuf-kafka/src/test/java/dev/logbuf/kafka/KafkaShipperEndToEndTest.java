@@ -99,6 +99,34 @@ class KafkaShipperEndToEndTest {
         }
     }
 
+    @Test
+    void aRecordTheBrokerRefusesIsRetriedNeverSkippedAndNamedInTheStatus() {
+        String topic = "refused";
+        broker.addTopics(new NewTopic(topic, 1, (short) 1));
+        try (ArchiveWriter archive = ArchiveWriter.open(dir)) {
+            for (int i = 0; i < 21; i++) {
+                byte[] record = i == 10 ? new byte[8192] : payload(i);
+                archive.onRecord(java.nio.ByteBuffer.wrap(record), 0, record.length, -1);
+            }
+            archive.endOfBatch();
+        }
+        KafkaShipper shipper = KafkaShipper.builder(dir, topic)
+            .producerSettings(Map.of("bootstrap.servers", broker.getBrokersAsString(), "max.request.size", 4096))
+            .retryBackoff(Duration.ofMillis(10), Duration.ofMillis(100))
+            .build();
+        shipper.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> shipper.status().sendErrors() >= 3);
+        ShipperStatus status = shipper.status();
+        assertThat(status.state()).isEqualTo(ShipperState.RETRYING);
+        assertThat(status.acknowledgedSequence()).as("up to the refused record, not past it").isEqualTo(9);
+        assertThat(status.lag()).isEqualTo(11);
+        assertThat(status.lastError()).isInstanceOf(KafkaShippingException.class)
+            .hasMessageContaining("sending record 10 of " + dir)
+            .hasMessageContaining("RecordTooLargeException");
+        shipper.stop(Duration.ofSeconds(5));
+        assertThat(ArchiveCheckpoint.of(dir, "kafka-" + topic).read()).isEqualTo(9);
+    }
+
     static byte[] payload(long i) {
         return ("audit event " + i + " user=u" + (i % 97) + " action=" + (i % 3 == 0 ? "login" : "read"))
             .getBytes(StandardCharsets.UTF_8);
