@@ -251,6 +251,13 @@ public final class ArchiveCursor implements AutoCloseable {
             return openFirstSegment();
         }
         if (lastReturned >= written) {
+            if (channel != null && !Files.exists(segment)) {
+                // deleted once everything in it was done with: holding it open would keep
+                // its space from a disk that may need it
+                closeChannel();
+                segment = null;
+                scanner = null;
+            }
             return false; // everything finished was returned: wait for more
         }
         if (next == null) {

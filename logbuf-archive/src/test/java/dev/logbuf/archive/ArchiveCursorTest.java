@@ -176,6 +176,32 @@ class ArchiveCursorTest {
     }
 
     @Test
+    void aSegmentDeletedOnceReadIsLetGoAndTheCursorGoesOnInTheNextOne() {
+        try (ArchiveWriter writer = ArchiveWriter.builder(dir).segmentSize(8192).open();
+                ArchiveCursor cursor = ArchiveCursor.open(dir, 0, problems::add)) {
+            appendRange(writer, 0, 50, 50);
+            assertThat(drain(cursor)).hasSize(50);
+            Path done = cursor.currentSegment();
+            // a record larger than a segment starts a segment of its own: the one read is
+            // sealed, everything in it returned
+            byte[] large = new byte[10_000];
+            append(writer, large);
+            assertThat(ArchiveFixtures.segments(dir)).hasSize(2);
+            delete(done); // as retention does once a checkpoint passed it
+            assertThat(cursor.next()).isNull();
+            assertThat(cursor.currentSegment()).as("the deleted segment is let go").isNull();
+            writer.endOfBatch();
+            ArchiveRecord record = cursor.next();
+            assertThat(record.sequence()).isEqualTo(50);
+            assertThat(record.toByteArray()).isEqualTo(large);
+            appendRange(writer, 51, 100, 49);
+            assertThat(drain(cursor)).containsExactlyElementsOf(expected(51, 100));
+            assertThat(cursor.recordsMissing()).isZero();
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
     void aDirectoryThatDoesNotExistIsRefusedNamingIt() {
         Path missing = dir.resolve("nope");
         assertThatThrownBy(() -> ArchiveCursor.open(missing, 0)).isInstanceOf(ArchiveException.class)
