@@ -48,6 +48,12 @@ import java.util.function.Consumer;
  * <p>
  * Not thread-safe: one thread calls {@link #next()}. The payload of a returned record
  * stays valid after {@code next()} moves on.
+ *
+ * <p>
+ * It is above 400 lines because following a file that grows, is rewritten after an undone
+ * batch, is sealed or deleted, is one state machine (segment, bytes read, resume point,
+ * head) whose rules are easiest to check side by side; checking records is
+ * {@link SegmentScanner}'s.
  */
 public final class ArchiveCursor implements AutoCloseable {
 

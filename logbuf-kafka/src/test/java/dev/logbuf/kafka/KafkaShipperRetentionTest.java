@@ -220,9 +220,9 @@ class KafkaShipperRetentionTest {
         assertThat(highest).as("every record the producer got into the ring was shipped").isEqualTo(records - 1);
         assertThat(duplicates).isLessThanOrEqualTo(1000);
         System.out.printf(
-                "disk limit: %d segments held at the peak, %d offers refused by the full ring, %d drain"
-                        + " failures (disk full), %d duplicates, 0 records lost%n",
-                held.size(), refused.get(), drain.failures(), duplicates);
+                "disk limit: %d segments held over maxSegments=2 on the full disk, %d offers refused by the full"
+                        + " ring, %d drain failures (disk full), %d duplicates, 0 records lost%n",
+                heldAtPeak, refused.get(), drain.failures(), duplicates);
     }
 
     private static int segmentFiles(Path directory) {

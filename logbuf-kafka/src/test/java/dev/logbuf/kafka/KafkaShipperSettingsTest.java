@@ -35,7 +35,7 @@ class KafkaShipperSettingsTest {
         return settings;
     }
 
-    private KafkaShipper.Builder builder(Map<String, Object> settings) {
+    private KafkaShipperBuilder builder(Map<String, Object> settings) {
         return KafkaShipper.builder(dir, "audit").producerSettings(settings);
     }
 
@@ -83,7 +83,7 @@ class KafkaShipperSettingsTest {
     void badBuilderArgumentsAreRefusedNamingTheValue() {
         assertThatThrownBy(() -> KafkaShipper.builder(dir, "no spaces")).isInstanceOf(IllegalArgumentException.class)
             .hasMessageContaining("\"no spaces\" is not a valid Kafka topic name");
-        KafkaShipper.Builder builder = builder(settings());
+        KafkaShipperBuilder builder = builder(settings());
         assertThatThrownBy(() -> builder.ring(" ")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> builder.maxInFlight(0)).isInstanceOf(IllegalArgumentException.class)
             .hasMessageContaining("max in flight 0");
