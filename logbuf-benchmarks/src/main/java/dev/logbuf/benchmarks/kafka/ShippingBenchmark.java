@@ -76,6 +76,8 @@ public class ShippingBenchmark {
 
     private int topics;
 
+    private String topic;
+
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         broker = new EmbeddedKafkaKraftBroker(1, 1);
@@ -113,6 +115,13 @@ public class ShippingBenchmark {
         }
     }
 
+    /** A new topic per invocation, created before it is timed. */
+    @Setup(Level.Iteration)
+    public void newTopic() {
+        topic = "records-" + (++topics);
+        broker.addTopics(topic);
+    }
+
     private Map<String, Object> settings() {
         return Map.of("bootstrap.servers", broker.getBrokersAsString(), "acks", "all", "enable.idempotence", "true",
                 "max.in.flight.requests.per.connection", 5);
@@ -122,10 +131,9 @@ public class ShippingBenchmark {
     @Benchmark
     @OperationsPerInvocation(RECORDS)
     public long shipper() {
-        int n = ++topics;
-        KafkaShipper shipper = KafkaShipper.builder(archive, "shipper-" + n)
+        KafkaShipper shipper = KafkaShipper.builder(archive, topic)
             .ring("bench")
-            .checkpointName("bench-" + n)
+            .checkpointName("bench-" + topic)
             .producerSettings(settings())
             .pollInterval(java.time.Duration.ofMillis(1))
             .build();
@@ -141,7 +149,6 @@ public class ShippingBenchmark {
     @Benchmark
     @OperationsPerInvocation(RECORDS)
     public long plainProducer() {
-        String topic = "producer-" + (++topics);
         byte[] key = "bench".getBytes(StandardCharsets.UTF_8);
         byte[] ring = key.clone();
         byte[] id = ringId.getBytes(StandardCharsets.US_ASCII);
