@@ -2,16 +2,21 @@ package dev.logbuf.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.logbuf.archive.ArchiveCheckpoint;
 import dev.logbuf.archive.ArchiveException;
 import dev.logbuf.archive.ArchiveFormatException;
+import dev.logbuf.archive.ArchiveWriter;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
@@ -19,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every bad setting and bad file fails at the boundary, naming what is wrong and how to
- * fix it. No broker needed.
+ * fix it; and records gone from the archive are counted. No broker: Kafka's
+ * {@link MockProducer} acknowledges.
  */
 class KafkaShipperSettingsTest {
 
@@ -118,6 +124,39 @@ class KafkaShipperSettingsTest {
             .hasMessageContaining("already started");
         assertThat(shipper.stop(Duration.ofSeconds(5))).isTrue();
         assertThat(shipper.status().state()).isEqualTo(ShipperState.STOPPED);
+    }
+
+    @Test
+    void recordsGoneFromTheArchiveBeforeTheyWereShippedAreCountedOnceAndShippingGoesOn() throws IOException {
+        try (ArchiveWriter archive = ArchiveWriter.builder(dir).segmentSize(8192).open()) {
+            for (int i = 0; i < 600; i++) {
+                byte[] record = KafkaShipperEndToEndTest.payload(i);
+                archive.onRecord(ByteBuffer.wrap(record), 0, record.length, -1);
+                if (i % 50 == 49) {
+                    archive.endOfBatch();
+                }
+            }
+        }
+        ArchiveCheckpoint.of(dir, "kafka-audit").save(-1);
+        List<Path> segments;
+        try (Stream<Path> files = Files.list(dir)) {
+            segments = files.filter(file -> file.toString().endsWith(".seg")).sorted().toList();
+        }
+        long gone = first(segments.get(2)) - first(segments.get(1));
+        Files.delete(segments.get(1)); // by hand: its records were never shipped
+        MockProducer<byte[], byte[]> producer = mock(Map.of());
+        KafkaShipper shipper = builder(settings()).producerFactory(settings -> producer).build();
+        shipper.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> shipper.status().acknowledgedSequence() == 599);
+        shipper.stop(Duration.ofSeconds(5));
+        assertThat(shipper.status().recordsMissing()).isEqualTo(gone);
+        assertThat(producer.history()).hasSize((int) (600 - gone));
+        assertThat(shipper.status().recordsSent()).isEqualTo(600 - gone);
+    }
+
+    private static long first(Path segment) {
+        String name = segment.getFileName().toString();
+        return Long.parseLong(name.substring(0, name.indexOf('.')));
     }
 
     private MockProducer<byte[], byte[]> mock(Map<String, Object> settings) {
