@@ -29,6 +29,15 @@ public interface ArchiveListener {
     }
 
     /**
+     * Retention would delete {@code segment} (the oldest) but keeps it, and the ones
+     * after it, because the reader whose checkpoint is {@code checkpoint} is done only up
+     * to record {@code checkpointSequence} (-1: none). Called once per oldest segment
+     * held; {@link ArchiveWriter#segmentsHeld()} counts them.
+     */
+    default void onSegmentHeld(Path segment, Path checkpoint, long checkpointSequence) {
+    }
+
+    /**
      * Opening found the last segment's tail torn (a crash in the middle of a write) and
      * truncated it to the last whole valid record; {@code cut} says where and how many
      * bytes.

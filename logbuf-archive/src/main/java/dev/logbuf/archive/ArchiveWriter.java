@@ -115,6 +115,8 @@ public final class ArchiveWriter implements RecordSink, RecordHandler, AutoClose
 
     private volatile int segmentCount;
 
+    private volatile int segmentsHeld;
+
     private volatile ArchiveException lastFailure;
 
     private volatile long recordsDropped;
@@ -127,7 +129,7 @@ public final class ArchiveWriter implements RecordSink, RecordHandler, AutoClose
         this.flushIntervalNanos = settings.flushInterval().toNanos();
         this.listener = settings.listener();
         this.clock = settings.clock();
-        this.retention = new SegmentRetention(settings.maxSegments(), settings.maxAge());
+        this.retention = new SegmentRetention(directory, settings.maxSegments(), settings.maxAge());
         this.files = SegmentFiles.lock(directory, flushPolicy != FlushPolicy.NONE, settings.channelOpener());
         FileChannel head = null;
         try {
@@ -156,8 +158,9 @@ public final class ArchiveWriter implements RecordSink, RecordHandler, AutoClose
             // what the previous writer left may not be on the device yet (a killed
             // process): the first force due covers it, before any waiter is answered
             this.unforced = true;
-            retention.apply(clock.millis(), listener, this::failure);
+            retention.apply(clock.millis(), SegmentFormat.firstSequenceOf(recovered.path()), listener, this::failure);
             this.segmentCount = retention.segmentCount();
+            this.segmentsHeld = retention.segmentsHeld();
         }
         catch (IOException e) {
             files.close();
@@ -337,7 +340,8 @@ public final class ArchiveWriter implements RecordSink, RecordHandler, AutoClose
             retention.addSealed(segment, now);
         }
         if (!sealed.isEmpty() || retention.due(now)) {
-            retention.apply(now, listener, this::failure);
+            retention.apply(now, SegmentFormat.firstSequenceOf(batches.currentSegment()), listener, this::failure);
+            segmentsHeld = retention.segmentsHeld();
         }
         segmentCount = retention.segmentCount();
     }
@@ -516,6 +520,17 @@ public final class ArchiveWriter implements RecordSink, RecordHandler, AutoClose
         return segmentCount;
     }
 
+    /**
+     * Segments that {@link ArchiveWriterBuilder#maxSegments maxSegments} or
+     * {@link ArchiveWriterBuilder#maxAge maxAge} say should be deleted and that are kept
+     * because a reader's {@link ArchiveCheckpoint} has not passed their records (a
+     * shipper whose destination is away): 0 while retention keeps to its limits. Any
+     * thread.
+     */
+    public int segmentsHeld() {
+        return segmentsHeld;
+    }
+
     /** The last failure, until a batch succeeds again; empty when healthy. Any thread. */
     public Optional<ArchiveException> lastFailure() {
         return Optional.ofNullable(lastFailure);
@@ -559,6 +574,9 @@ public final class ArchiveWriter implements RecordSink, RecordHandler, AutoClose
         try {
             batches.undo();
             unforced = true;
+            // a full disk: segments a checkpoint held may be free to go by now, and
+            // deleting them is what lets the batch through when the ring hands it again
+            applyRetention(List.of());
         }
         catch (IOException | ArchiveException undoFailed) {
             cause.addSuppressed(undoFailed);

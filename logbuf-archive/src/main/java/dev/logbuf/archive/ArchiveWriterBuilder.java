@@ -115,7 +115,11 @@ public final class ArchiveWriterBuilder {
         return this;
     }
 
-    /** Most segments to keep, the one being written included; 0 for no limit. */
+    /**
+     * Most segments to keep, the one being written included; 0 for no limit. A segment
+     * holding a record that a reader's {@link ArchiveCheckpoint} has not passed is kept
+     * over the limit ({@link ArchiveWriter#segmentsHeld()}).
+     */
     public ArchiveWriterBuilder maxSegments(int count) {
         if (count < 0) {
             throw new IllegalArgumentException("max segments " + count + " must be 0 (no limit) or positive");
@@ -126,7 +130,8 @@ public final class ArchiveWriterBuilder {
 
     /**
      * Sealed segments whose last write is older than this are deleted (by file
-     * modification time); the segment being written is kept whatever its age.
+     * modification time); the segment being written is kept whatever its age, and so is a
+     * segment holding a record that a reader's {@link ArchiveCheckpoint} has not passed.
      * {@code null} for no limit; otherwise positive.
      */
     public ArchiveWriterBuilder maxAge(Duration age) {

@@ -347,6 +347,14 @@ final class SegmentFiles {
     }
 
     private void forceDirectory() {
+        forceDirectory(directory);
+    }
+
+    /**
+     * Forces {@code directory}'s entries (a rename) to the device, where the platform
+     * can.
+     */
+    static void forceDirectory(Path directory) {
         try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
             channel.force(true);
         }

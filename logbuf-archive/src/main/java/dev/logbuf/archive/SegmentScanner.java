@@ -59,6 +59,26 @@ final class SegmentScanner {
     /** Stands for "no record seen yet", so that any first sequence is accepted. */
     static final long NO_SEQUENCE = Long.MIN_VALUE;
 
+    /**
+     * A place in a segment where a scan can start again with nothing carried over but
+     * these values: right after the segment header, or right after an anchor that closed
+     * records (the chain is then the anchor's value alone). {@link ArchiveCursor} keeps
+     * one to rescan the bytes after it when the file has grown.
+     *
+     * @param offset where the next chunk starts
+     * @param coveredSequence sequence of the last record the anchor covers (for the
+     * header: the sequence before the segment's first)
+     * @param lastSequence sequence of the last record accepted before this point
+     * @param ringIdInEffect ring id of the records that follow
+     * @param anchorValue the chain value to continue from; null when unknown (a damaged
+     * header): the chain is then not checked up to the next anchor
+     * @param lastRecordRingId ring id of the last record before this point
+     * @param lastRecordPosition ring position of the last record before this point
+     */
+    record ResumePoint(int offset, long coveredSequence, long lastSequence, long ringIdInEffect, byte[] anchorValue,
+            long lastRecordRingId, long lastRecordPosition) {
+    }
+
     private final Path segment;
 
     private final ByteBuffer content;
@@ -137,6 +157,9 @@ final class SegmentScanner {
 
     private long bytesChecked;
 
+    /** The last place a scan can start again from; see {@link ResumePoint}. */
+    private ResumePoint resumePoint;
+
     /**
      * @param content the whole segment, little-endian, absolute indexes from 0
      * @param lastSequence sequence of the last record accepted before this segment, or
@@ -168,6 +191,38 @@ final class SegmentScanner {
             this.intervalDamaged = true;
             this.ringIdInEffect = SegmentFormat.NO_RING;
         }
+        this.resumePoint = new ResumePoint(position, lastSequence, lastSequence, ringIdInEffect,
+                anchorValue == null ? null : anchorValue.clone(), lastRecordRingId, lastRecordPosition);
+    }
+
+    /**
+     * A scanner that starts at {@code from} in {@code content} (the same segment's bytes,
+     * possibly more of them than when {@code from} was taken), as if it had scanned
+     * everything before: the chain goes on from the resume point's anchor value. The
+     * segment is scanned as the last one (an incomplete end is a torn tail).
+     */
+    SegmentScanner(Path segment, ByteBuffer content, ResumePoint from, Consumer<ArchiveProblem> problems) {
+        this.segment = segment;
+        this.content = content;
+        this.end = content.limit();
+        this.lastSegment = true;
+        this.lastSequence = from.lastSequence();
+        this.problems = problems;
+        this.view = content.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        this.position = Math.min(from.offset(), end);
+        this.validEnd = position;
+        this.intervalStart = position;
+        this.ringIdInEffect = from.ringIdInEffect();
+        this.lastRecordRingId = from.lastRecordRingId();
+        this.lastRecordPosition = from.lastRecordPosition();
+        if (from.anchorValue() != null) {
+            this.anchorValue = from.anchorValue().clone();
+            this.chain.update(anchorValue);
+        }
+        else {
+            this.intervalDamaged = true;
+        }
+        this.resumePoint = from;
     }
 
     /** Moves to the next valid record; false once the segment has no more. */
@@ -344,6 +399,12 @@ final class SegmentScanner {
         ringIdInEffect = content.getLong(at + CHUNK_HEADER_LENGTH);
         intervalDamaged = false;
         intervalStart = at + CHUNK_HEADER_LENGTH + ANCHOR_DATA_LENGTH;
+        if (unanchoredRecords > 0) {
+            // an anchor that closes records ends a batch (or seals a segment); one that
+            // closes none marks a change of ring inside a batch that may still be undone
+            resumePoint = new ResumePoint(intervalStart, coveredSequence, lastSequence, ringIdInEffect, stored,
+                    lastRecordRingId, lastRecordPosition);
+        }
         unanchoredRecords = 0;
     }
 
@@ -579,6 +640,14 @@ final class SegmentScanner {
     /** Bytes checksummed, hashed or checked for zero so far. */
     long bytesChecked() {
         return bytesChecked;
+    }
+
+    /**
+     * The last place passed where a scan can start again: the start (header end or the
+     * resume point given) or the end of the last anchor that closed records.
+     */
+    ResumePoint resumePoint() {
+        return resumePoint;
     }
 
 }

@@ -1,0 +1,193 @@
+package dev.logbuf.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.logbuf.archive.ArchiveCheckpoint;
+import dev.logbuf.archive.ArchiveCursor;
+import dev.logbuf.kafka.TopicRecords.Shipped;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+/**
+ * The application is killed (SIGKILL, no shutdown hook) in the middle of the stream,
+ * twice, and started again: shipping resumes after the checkpoint, and every record the
+ * archive holds ends up in the topic, in order, the duplicates being records acknowledged
+ * after the last checkpoint save or in flight at the kill.
+ */
+class KafkaShipperRestartTest {
+
+    private static final int KILLS = 2;
+
+    private static EmbeddedKafkaKraftBroker broker;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startBroker() {
+        broker = new EmbeddedKafkaKraftBroker(1, 1);
+        broker.afterPropertiesSet();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        broker.destroy();
+    }
+
+    @Test
+    void afterSigkillShippingResumesFromTheCheckpointAndLosesNothing() throws Exception {
+        String topic = "payments";
+        broker.addTopics(new NewTopic(topic, 1, (short) 1));
+        List<Long> checkpointsAtKill = new ArrayList<>();
+        List<Long> acknowledgedAtKill = new ArrayList<>();
+        long target = 5_000;
+        for (int kill = 1; kill <= KILLS; kill++) {
+            Child child = Child.start(dir, broker.getBrokersAsString(), topic);
+            long goal = target;
+            await().atMost(Duration.ofMinutes(1))
+                .until(() -> child.acknowledged.get() >= goal && child.written.get() > child.acknowledged.get());
+            child.process.destroyForcibly();
+            child.process.waitFor();
+            // its last report is at most 5 ms older than the kill
+            child.reader.join(10_000);
+            long checkpoint = ArchiveCheckpoint.of(dir, "kafka-" + topic).read();
+            assertThat(child.startCheckpoint).as("kill %d: the child resumed from the last checkpoint", kill)
+                .isEqualTo(checkpointsAtKill.isEmpty() ? -1 : checkpointsAtKill.get(checkpointsAtKill.size() - 1));
+            assertThat(checkpoint).as("kill %d: acknowledged records were checkpointed", kill).isGreaterThan(0);
+            checkpointsAtKill.add(checkpoint);
+            acknowledgedAtKill.add(child.acknowledged.get());
+            target = child.acknowledged.get() + 5_000;
+        }
+
+        // the last start ships what the archive holds, with no writer
+        long last;
+        try (ArchiveCursor cursor = ArchiveCursor.open(dir, 0)) {
+            while (cursor.next() != null) {
+                // to the end
+            }
+            last = cursor.lastSequence();
+        }
+        KafkaShipper shipper = KafkaShipper.builder(dir, topic)
+            .ring("payments")
+            .producerSettings(Map.of("bootstrap.servers", broker.getBrokersAsString()))
+            .build();
+        shipper.start();
+        assertThat(shipper.status().checkpointSequence()).isEqualTo(checkpointsAtKill.get(KILLS - 1));
+        await().atMost(Duration.ofMinutes(1)).until(() -> shipper.status().acknowledgedSequence() == last);
+        assertThat(shipper.stop(Duration.ofSeconds(10))).isTrue();
+
+        List<Shipped> shipped = TopicRecords.read(broker.getBrokersAsString(), topic, last + 1, Duration.ofMinutes(1));
+        int[] copies = new int[(int) last + 1];
+        long highest = -1;
+        long duplicates = 0;
+        for (Shipped record : shipped) {
+            int sequence = (int) record.sequence();
+            assertThat(record.payload()).as("record %d", sequence)
+                .isEqualTo(KafkaShipperEndToEndTest.payload(sequence));
+            if (copies[sequence]++ > 0) {
+                duplicates++;
+                assertThat(withinAKillWindow(sequence, checkpointsAtKill, acknowledgedAtKill))
+                    .as("duplicate %d was acknowledged after the checkpoint or in flight at a kill", sequence)
+                    .isTrue();
+            }
+            else {
+                assertThat((long) sequence).as("first copies in order").isEqualTo(highest + 1);
+                highest = sequence;
+            }
+        }
+        assertThat(highest).as("every record the archive holds was shipped").isEqualTo(last);
+        System.out.printf(
+                "restart: %d SIGKILLs, checkpoints at the kills %s, acknowledged at the kills %s, %d records in"
+                        + " the archive, %d duplicates in the topic%n",
+                KILLS, checkpointsAtKill, acknowledgedAtKill, last + 1, duplicates);
+    }
+
+    /**
+     * Whether {@code sequence} is one a killed child may have sent after its last
+     * checkpoint: above the checkpoint, at most the records in flight (plus 5 ms of
+     * records, the age of its last report) above what it reported acknowledged.
+     */
+    private static boolean withinAKillWindow(long sequence, List<Long> checkpoints, List<Long> acknowledged) {
+        for (int i = 0; i < checkpoints.size(); i++) {
+            if (sequence > checkpoints.get(i)
+                    && sequence <= acknowledged.get(i) + ShipperChild.MAX_IN_FLIGHT + REPORT_SLACK) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Records the child writes in 5 ms at most (64 per millisecond). */
+    private static final long REPORT_SLACK = 5 * 64;
+
+    /** A running {@link ShipperChild} and what it reported. */
+    private static final class Child {
+
+        final Process process;
+
+        final AtomicLong acknowledged = new AtomicLong(-1);
+
+        final AtomicLong written = new AtomicLong(-1);
+
+        volatile long startCheckpoint = Long.MIN_VALUE;
+
+        final Thread reader;
+
+        private Child(Process process) {
+            this.process = process;
+            this.reader = new Thread(this::readReports, "shipper-child-stdout");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        static Child start(Path dir, String bootstrap, String topic) throws IOException {
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            ProcessBuilder builder = new ProcessBuilder(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
+                    ShipperChild.class.getName(), dir.toString(), bootstrap, topic);
+            builder.redirectError(ProcessBuilder.Redirect.INHERIT);
+            return new Child(builder.start());
+        }
+
+        private void readReports() {
+            try (BufferedReader lines = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    String[] words = line.split(" ");
+                    try {
+                        if (words[0].equals("acknowledged") && words.length == 4) {
+                            acknowledged.accumulateAndGet(Long.parseLong(words[1]), Math::max);
+                            written.accumulateAndGet(Long.parseLong(words[3]), Math::max);
+                        }
+                        else if (words[0].equals("start") && words.length == 4) {
+                            startCheckpoint = Long.parseLong(words[3]);
+                        }
+                    }
+                    catch (NumberFormatException e) {
+                        // a line cut by the kill
+                    }
+                }
+            }
+            catch (IOException e) {
+                // the child was killed
+            }
+        }
+
+    }
+
+}
