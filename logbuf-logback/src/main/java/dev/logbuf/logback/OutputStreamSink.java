@@ -23,6 +23,11 @@ import java.util.Objects;
  * fails the batch. The flag never clears, so a broken standard output stays failed.
  *
  * <p>
+ * Standard output ({@link #standardOutput()}) is {@code System.out} as it is at each
+ * write, as Logback's {@code ConsoleAppender} does: an application (or a test's output
+ * capture) that replaces {@code System.out} gets the records from then on.
+ *
+ * <p>
  * {@link #close()} flushes; it closes the stream only when told to (never standard
  * output).
  */
@@ -30,6 +35,7 @@ public final class OutputStreamSink implements RecordSink {
 
     static final int STAGING_BYTES = 64 * 1024;
 
+    /** The stream; {@code null}: {@code System.out} as it is at each call. */
     private final OutputStream out;
 
     private final boolean closeStream;
@@ -55,13 +61,23 @@ public final class OutputStreamSink implements RecordSink {
         this.closeStream = closeStream;
     }
 
+    /** Standard output as it is at each write. */
+    private OutputStreamSink() {
+        this.out = null;
+        this.closeStream = false;
+    }
+
     /**
-     * A sink writing to standard output as it is now ({@code System.out}), never closing
-     * it.
+     * A sink writing to standard output: {@code System.out} as it is at each write (so a
+     * replaced {@code System.out} gets the records from then on), never closing it.
      * @return the sink
      */
     public static OutputStreamSink standardOutput() {
-        return new OutputStreamSink(System.out, false);
+        return new OutputStreamSink();
+    }
+
+    private OutputStream out() {
+        return (this.out != null) ? this.out : System.out;
     }
 
     @Override
@@ -90,7 +106,7 @@ public final class OutputStreamSink implements RecordSink {
             for (int done = 0; done < length;) {
                 int chunk = Math.min(this.staging.length, length - done);
                 buffer.get(offset + done, this.staging, 0, chunk);
-                this.out.write(this.staging, 0, chunk);
+                out().write(this.staging, 0, chunk);
                 done += chunk;
             }
             this.writtenThrough = position;
@@ -104,7 +120,7 @@ public final class OutputStreamSink implements RecordSink {
     public void endOfBatch() {
         try {
             writeStaged();
-            this.out.flush();
+            out().flush();
             checkPrintStream();
         }
         catch (IOException ex) {
@@ -116,9 +132,9 @@ public final class OutputStreamSink implements RecordSink {
     public void close() {
         try {
             writeStaged();
-            this.out.flush();
+            out().flush();
             if (this.closeStream) {
-                this.out.close();
+                out().close();
             }
         }
         catch (IOException ex) {
@@ -128,14 +144,14 @@ public final class OutputStreamSink implements RecordSink {
 
     private void writeStaged() throws IOException {
         if (this.staged > 0) {
-            this.out.write(this.staging, 0, this.staged);
+            out().write(this.staging, 0, this.staged);
             this.staged = 0;
             this.writtenThrough = this.lastStagedPosition;
         }
     }
 
     private void checkPrintStream() throws IOException {
-        if (this.out instanceof PrintStream printStream && printStream.checkError()) {
+        if (out() instanceof PrintStream printStream && printStream.checkError()) {
             throw new IOException("the output stream (a PrintStream, such as standard output) reported an error;"
                     + " is the reader of standard output gone?");
         }
