@@ -19,8 +19,10 @@ import java.util.Objects;
  * accepted in full are recognized by their position and not written twice; only a record
  * cut by the failure itself may come out twice (its first part, then all of it). A
  * {@link PrintStream} (standard output) hides its {@code IOException}s: its
- * {@link PrintStream#checkError() error flag} is read after each batch and a set flag
- * fails the batch. The flag never clears, so a broken standard output stays failed.
+ * {@link PrintStream#checkError() error flag} is read after each write, before the
+ * records written count as out, and a set flag fails the batch. The flag never clears, so
+ * a broken standard output stays failed until {@code System.out} is replaced; the records
+ * of the failed write then go to the new one.
  *
  * <p>
  * Standard output ({@link #standardOutput()}) is {@code System.out} as it is at each
@@ -103,12 +105,14 @@ public final class OutputStreamSink implements RecordSink {
                 this.lastStagedPosition = position;
                 return;
             }
+            OutputStream target = out();
             for (int done = 0; done < length;) {
                 int chunk = Math.min(this.staging.length, length - done);
                 buffer.get(offset + done, this.staging, 0, chunk);
-                out().write(this.staging, 0, chunk);
+                target.write(this.staging, 0, chunk);
                 done += chunk;
             }
+            checkPrintStream(target);
             this.writtenThrough = position;
         }
         catch (IOException ex) {
@@ -120,8 +124,9 @@ public final class OutputStreamSink implements RecordSink {
     public void endOfBatch() {
         try {
             writeStaged();
-            out().flush();
-            checkPrintStream();
+            OutputStream target = out();
+            target.flush();
+            checkPrintStream(target);
         }
         catch (IOException ex) {
             throw failed(ex);
@@ -144,14 +149,17 @@ public final class OutputStreamSink implements RecordSink {
 
     private void writeStaged() throws IOException {
         if (this.staged > 0) {
-            out().write(this.staging, 0, this.staged);
+            OutputStream target = out();
+            target.write(this.staging, 0, this.staged);
+            // a PrintStream swallowed a failure of this write: these records are not out
+            checkPrintStream(target);
             this.staged = 0;
             this.writtenThrough = this.lastStagedPosition;
         }
     }
 
-    private void checkPrintStream() throws IOException {
-        if (out() instanceof PrintStream printStream && printStream.checkError()) {
+    private static void checkPrintStream(OutputStream target) throws IOException {
+        if (target instanceof PrintStream printStream && printStream.checkError()) {
             throw new IOException("the output stream (a PrintStream, such as standard output) reported an error;"
                     + " is the reader of standard output gone?");
         }

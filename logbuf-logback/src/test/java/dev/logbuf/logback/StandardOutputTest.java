@@ -49,4 +49,44 @@ class StandardOutputTest {
         assertThat(second.lines()).containsExactly("to the second stream");
     }
 
+    /**
+     * A PrintStream hides the failure of its stream; the records of that write are not
+     * counted as out, so once System.out is replaced they come out there, once each.
+     */
+    @Test
+    void recordsOfAWriteABrokenStandardOutputSwallowedGoToTheNextOne() {
+        LoggerContext context = new LoggerContext();
+        context.start();
+        LogbufAppender appender = new LogbufAppender();
+        appender.setContext(context);
+        appender.setName("RING");
+        appender.setPattern("%msg%n");
+        appender.setExitHook(false);
+        appender.start();
+        Logger logger = context.getLogger("test");
+        logger.addAppender(appender);
+        PrintStream original = System.out;
+        TestStreams.Collecting replacement = new TestStreams.Collecting();
+        try {
+            System.setOut(new PrintStream(new java.io.OutputStream() {
+                @Override
+                public void write(int b) throws java.io.IOException {
+                    throw new java.io.IOException("the reader of standard output is gone");
+                }
+            }, true, StandardCharsets.UTF_8));
+            for (int i = 0; i < 5; i++) {
+                logger.info("event {}", i);
+            }
+            await().until(() -> appender.status().state() == LoggingStatus.State.FAILING);
+            System.setOut(new PrintStream(replacement, true, StandardCharsets.UTF_8));
+            await().until(
+                    () -> appender.status().state() == LoggingStatus.State.RUNNING && replacement.lines().size() >= 5);
+        }
+        finally {
+            context.stop();
+            System.setOut(original);
+        }
+        assertThat(replacement.lines()).containsExactly("event 0", "event 1", "event 2", "event 3", "event 4");
+    }
+
 }

@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 import dev.logbuf.BlockedClaim;
 import dev.logbuf.Consumer;
 import dev.logbuf.Producer;
+import dev.logbuf.RecordSink;
 import dev.logbuf.RingBuffer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -50,6 +51,12 @@ public final class LogbufRing implements AutoCloseable {
      * with the volatile reads of the monitoring methods.
      */
     private volatile RingDrainLifecycle drain;
+
+    /**
+     * The drain that runs outside the starter (the logging appender's), set once before
+     * the registry is built; volatile: read by the monitoring methods on any thread.
+     */
+    private volatile ExternalDrain externalDrain;
 
     /**
      * Makes the ring.
@@ -218,6 +225,10 @@ public final class LogbufRing implements AutoCloseable {
      * @return the count
      */
     public long recordsConsumed() {
+        ExternalDrain external = this.externalDrain;
+        if (external != null) {
+            return external.recordsDrained();
+        }
         RingDrainLifecycle drain = this.drain;
         return (drain != null) ? drain.recordsConsumed() : 0;
     }
@@ -228,6 +239,10 @@ public final class LogbufRing implements AutoCloseable {
      * @return the count
      */
     public long drainErrors() {
+        ExternalDrain external = this.externalDrain;
+        if (external != null) {
+            return external.failures();
+        }
         RingDrainLifecycle drain = this.drain;
         return (drain != null) ? drain.drainErrors() : 0;
     }
@@ -237,6 +252,10 @@ public final class LogbufRing implements AutoCloseable {
      * @return the count
      */
     public long claimsUnblocked() {
+        ExternalDrain external = this.externalDrain;
+        if (external != null) {
+            return external.claimsUnblocked();
+        }
         RingDrainLifecycle drain = this.drain;
         return (drain != null) ? drain.claimsUnblocked() : 0;
     }
@@ -254,6 +273,10 @@ public final class LogbufRing implements AutoCloseable {
      * @return whether it runs
      */
     public boolean drainRunning() {
+        ExternalDrain external = this.externalDrain;
+        if (external != null) {
+            return external.isRunning();
+        }
         RingDrainLifecycle drain = this.drain;
         return drain != null && drain.isDrainThreadAlive();
     }
@@ -315,11 +338,57 @@ public final class LogbufRing implements AutoCloseable {
 
     /**
      * Closes the ring (a file-backed ring releases its file); called when the application
-     * context closes, after the drain loop has stopped.
+     * context closes, after the drain loop has stopped. A ring with an {@link #adoptDrain
+     * external drain} is left open: that drain outlives the context (the logging ring is
+     * closed by the logging set-up that made it).
      */
     @Override
     public void close() {
+        if (this.externalDrain == null) {
+            this.ring.close();
+        }
+    }
+
+    /**
+     * Closes the ring whatever drains it: for the owner of an {@link #adoptDrain external
+     * drain}, once that drain has stopped for good.
+     */
+    public void closeRing() {
         this.ring.close();
+    }
+
+    /**
+     * Hands the ring's draining to a drain outside the starter's lifecycle (the logging
+     * appender's): the registry starts no drain loop for it, monitoring reads
+     * {@code drain}, and {@link #close()} leaves the ring open.
+     * @param drain the drain
+     * @throws IllegalStateException when the ring has a drain already
+     */
+    public void adoptDrain(ExternalDrain drain) {
+        if (this.drain != null || this.externalDrain != null) {
+            throw new IllegalStateException("Logbuf ring '" + name() + "' has a drain already");
+        }
+        this.externalDrain = drain;
+    }
+
+    /**
+     * Opens the ring's archive as the sink of its {@link #adoptDrain external drain} (the
+     * logging appender with output {@code ring}), which closes it when it stops.
+     * @return the archive's sink
+     * @throws IllegalStateException when the ring has no archive
+     * @throws ArchiveOpenException when the archive cannot be opened
+     */
+    public RecordSink openArchive() {
+        return archive().orElseThrow(() -> new IllegalStateException("Logbuf ring '" + name() + "' has no archive"))
+            .open();
+    }
+
+    /**
+     * The drain outside the starter's lifecycle that drains this ring, if any.
+     * @return the drain
+     */
+    public Optional<ExternalDrain> externalDrain() {
+        return Optional.ofNullable(this.externalDrain);
     }
 
     void attach(RingDrainLifecycle drain) {
