@@ -52,10 +52,7 @@ public final class LogbufRing implements AutoCloseable {
      */
     private volatile RingDrainLifecycle drain;
 
-    /**
-     * The drain that runs outside the starter (the logging appender's), set once before
-     * the registry is built; volatile: read by the monitoring methods on any thread.
-     */
+    /** A drain outside the starter, set once; volatile: monitors read it. */
     private volatile ExternalDrain externalDrain;
 
     /**
@@ -338,9 +335,8 @@ public final class LogbufRing implements AutoCloseable {
 
     /**
      * Closes the ring (a file-backed ring releases its file); called when the application
-     * context closes, after the drain loop has stopped. A ring with an {@link #adoptDrain
-     * external drain} is left open: that drain outlives the context (the logging ring is
-     * closed by the logging set-up that made it).
+     * context closes, after the drain loop has stopped. A ring with an external drain
+     * ({@link #adoptDrain}) is left open: that drain outlives the context.
      */
     @Override
     public void close() {
@@ -349,20 +345,15 @@ public final class LogbufRing implements AutoCloseable {
         }
     }
 
-    /**
-     * Closes the ring whatever drains it: for the owner of an {@link #adoptDrain external
-     * drain}, once that drain has stopped for good.
-     */
+    /** Closes the ring whatever drains it: for the owner of its external drain. */
     public void closeRing() {
         this.ring.close();
     }
 
     /**
-     * Hands the ring's draining to a drain outside the starter's lifecycle (the logging
-     * appender's): the registry starts no drain loop for it, monitoring reads
-     * {@code drain}, and {@link #close()} leaves the ring open.
+     * Hands the ring to a drain outside the starter's lifecycle (the logging appender's):
+     * monitoring reads it, and {@link #close()} leaves the ring open.
      * @param drain the drain
-     * @throws IllegalStateException when the ring has a drain already
      */
     public void adoptDrain(ExternalDrain drain) {
         if (this.drain != null || this.externalDrain != null) {
@@ -372,11 +363,8 @@ public final class LogbufRing implements AutoCloseable {
     }
 
     /**
-     * Opens the ring's archive as the sink of its {@link #adoptDrain external drain} (the
-     * logging appender with output {@code ring}), which closes it when it stops.
+     * Opens the ring's archive as the sink of its external drain, which closes it.
      * @return the archive's sink
-     * @throws IllegalStateException when the ring has no archive
-     * @throws ArchiveOpenException when the archive cannot be opened
      */
     public RecordSink openArchive() {
         return archive().orElseThrow(() -> new IllegalStateException("Logbuf ring '" + name() + "' has no archive"))
@@ -384,7 +372,7 @@ public final class LogbufRing implements AutoCloseable {
     }
 
     /**
-     * The drain outside the starter's lifecycle that drains this ring, if any.
+     * The drain outside the starter that drains this ring, if any.
      * @return the drain
      */
     public Optional<ExternalDrain> externalDrain() {

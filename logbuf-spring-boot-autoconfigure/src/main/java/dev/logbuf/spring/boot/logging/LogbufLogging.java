@@ -1,13 +1,11 @@
 package dev.logbuf.spring.boot.logging;
 
 import java.nio.charset.Charset;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.WeakHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -21,7 +19,6 @@ import ch.qos.logback.core.filter.Filter;
 import ch.qos.logback.core.status.Status;
 import dev.logbuf.RecordSink;
 import dev.logbuf.RingBuffer;
-import dev.logbuf.drain.DrainAgent;
 import dev.logbuf.logback.AppenderHandoff;
 import dev.logbuf.logback.LogbufAppender;
 import dev.logbuf.logback.LoggingStatus;
@@ -54,7 +51,7 @@ import dev.logbuf.spring.boot.RingSettings;
  * is attached while it runs ({@link #attachToRing}, {@link #detachFromRing}), and Boot's
  * console appender stays.
  */
-public final class LogbufLogging implements ExternalDrain {
+public final class LogbufLogging {
 
     /** The appender's name on the root logger. */
     public static final String APPENDER_NAME = "LOGBUF";
@@ -72,6 +69,8 @@ public final class LogbufLogging implements ExternalDrain {
 
     /** The handler's sink while attached to a handler; volatile: read by monitors. */
     private volatile RecordHandlerSink handlerSink;
+
+    private final AppenderDrain drain;
 
     /**
      * The archive customizer beans of the application context that runs now (for a ring
@@ -103,7 +102,8 @@ public final class LogbufLogging implements ExternalDrain {
         this.appender.setConsumer(this.ring.consumer());
         this.appender.setStallTimeout(logbackDuration(this.ring.settings().stallTimeout()));
         this.appender.setShutdownTimeout(logbackDuration(this.ring.settings().shutdownTimeout()));
-        this.ring.adoptDrain(this);
+        this.drain = new AppenderDrain(this.appender, settings, () -> this.handlerSink);
+        this.ring.adoptDrain(this.drain);
     }
 
     /**
@@ -353,6 +353,14 @@ public final class LogbufLogging implements ExternalDrain {
     }
 
     /**
+     * The ring's drain as health, meters and the endpoint read it.
+     * @return the drain
+     */
+    public ExternalDrain drain() {
+        return this.drain;
+    }
+
+    /**
      * The appender's state, drops, failures and backlog; any thread.
      * @return the status
      */
@@ -367,60 +375,6 @@ public final class LogbufLogging implements ExternalDrain {
      */
     public long droppedCount(Level level) {
         return this.appender.droppedCount(level);
-    }
-
-    // ---------------------------------------------------------------- ExternalDrain
-
-    @Override
-    public boolean isRunning() {
-        return this.appender.isStarted() && this.appender.drainAgent().map(DrainAgent::isThreadAlive).orElse(false);
-    }
-
-    @Override
-    public long recordsDrained() {
-        return this.appender.drainAgent().map(DrainAgent::recordsDrained).orElse(0L);
-    }
-
-    @Override
-    public long failures() {
-        RecordHandlerSink handler = this.handlerSink;
-        return this.appender.drainAgent().map(DrainAgent::failures).orElse(0L)
-                + ((handler != null) ? handler.failures() : 0);
-    }
-
-    @Override
-    public long claimsUnblocked() {
-        return this.appender.drainAgent().map(DrainAgent::claimsUnblocked).orElse(0L);
-    }
-
-    @Override
-    public boolean isHealthy() {
-        LoggingStatus.State state = this.appender.status().state();
-        return state != LoggingStatus.State.STALLED && state != LoggingStatus.State.FAILING;
-    }
-
-    /**
-     * {@code logging}: {@code state}, {@code format}, {@code output}, {@code dropped}
-     * (per level), {@code truncated}, {@code waitsTimedOut}; {@code outputBusyForMs}
-     * while the output is stalled, {@code outputError} while it fails.
-     */
-    @Override
-    public Map<String, Object> details() {
-        LoggingStatus status = this.appender.status();
-        Map<String, Object> logging = new LinkedHashMap<>();
-        logging.put("state", status.state().name());
-        logging.put("format", this.settings.format().key());
-        logging.put("output", this.settings.output().key());
-        Map<String, Long> dropped = new LinkedHashMap<>();
-        status.dropped().forEach((level, count) -> dropped.put(level.toString(), count));
-        logging.put("dropped", dropped);
-        logging.put("truncated", status.truncated());
-        logging.put("waitsTimedOut", status.waitsTimedOut());
-        if (status.state() == LoggingStatus.State.STALLED) {
-            logging.put("outputBusyForMs", TimeUnit.NANOSECONDS.toMillis(status.sinkBusyForNanos()));
-        }
-        status.failure().ifPresent((failure) -> logging.put("outputError", String.valueOf(failure)));
-        return Map.of("logging", logging);
     }
 
     @Override

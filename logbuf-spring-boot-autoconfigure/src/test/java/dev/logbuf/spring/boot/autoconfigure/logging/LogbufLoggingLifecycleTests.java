@@ -55,7 +55,7 @@ class LogbufLoggingLifecycleTests {
                 "--logbuf.logging.enabled=true", "--logbuf.rings.logs.capacity=4MB");
         early.join();
         LogbufLogging logging = LoggingApp.logging(context);
-        long drainedBeforeClose = logging.recordsDrained();
+        long drainedBeforeClose = logging.drain().recordsDrained();
         context.close();
 
         Map<String, Integer> expected = new LinkedHashMap<>();
@@ -72,7 +72,7 @@ class LogbufLoggingLifecycleTests {
                     (found) -> found >= total);
         LoggingApp.assertOnceInOrder(LoggingApp.numbered(output.getOut(), "event"), expected);
         // the close events went through the ring: the appender's drain wrote them
-        assertThat(logging.recordsDrained() - drainedBeforeClose).isGreaterThanOrEqualTo(6_500);
+        assertThat(logging.drain().recordsDrained() - drainedBeforeClose).isGreaterThanOrEqualTo(6_500);
         assertThat(logging.droppedCount(Level.INFO)).isZero();
         assertThat(logging.isAttached()).as("the appender outlives the context").isTrue();
     }
