@@ -19,8 +19,15 @@ import java.util.Objects;
  * accepted in full are recognized by their position and not written twice; only a record
  * cut by the failure itself may come out twice (its first part, then all of it). A
  * {@link PrintStream} (standard output) hides its {@code IOException}s: its
- * {@link PrintStream#checkError() error flag} is read after each batch and a set flag
- * fails the batch. The flag never clears, so a broken standard output stays failed.
+ * {@link PrintStream#checkError() error flag} is read after each write, before the
+ * records written count as out, and a set flag fails the batch. The flag never clears, so
+ * a broken standard output stays failed until {@code System.out} is replaced; the records
+ * of the failed write then go to the new one.
+ *
+ * <p>
+ * Standard output ({@link #standardOutput()}) is {@code System.out} as it is at each
+ * write, as Logback's {@code ConsoleAppender} does: an application (or a test's output
+ * capture) that replaces {@code System.out} gets the records from then on.
  *
  * <p>
  * {@link #close()} flushes; it closes the stream only when told to (never standard
@@ -30,6 +37,7 @@ public final class OutputStreamSink implements RecordSink {
 
     static final int STAGING_BYTES = 64 * 1024;
 
+    /** The stream; {@code null}: {@code System.out} as it is at each call. */
     private final OutputStream out;
 
     private final boolean closeStream;
@@ -55,13 +63,23 @@ public final class OutputStreamSink implements RecordSink {
         this.closeStream = closeStream;
     }
 
+    /** Standard output as it is at each write. */
+    private OutputStreamSink() {
+        this.out = null;
+        this.closeStream = false;
+    }
+
     /**
-     * A sink writing to standard output as it is now ({@code System.out}), never closing
-     * it.
+     * A sink writing to standard output: {@code System.out} as it is at each write (so a
+     * replaced {@code System.out} gets the records from then on), never closing it.
      * @return the sink
      */
     public static OutputStreamSink standardOutput() {
-        return new OutputStreamSink(System.out, false);
+        return new OutputStreamSink();
+    }
+
+    private OutputStream out() {
+        return (this.out != null) ? this.out : System.out;
     }
 
     @Override
@@ -87,12 +105,14 @@ public final class OutputStreamSink implements RecordSink {
                 this.lastStagedPosition = position;
                 return;
             }
+            OutputStream target = out();
             for (int done = 0; done < length;) {
                 int chunk = Math.min(this.staging.length, length - done);
                 buffer.get(offset + done, this.staging, 0, chunk);
-                this.out.write(this.staging, 0, chunk);
+                target.write(this.staging, 0, chunk);
                 done += chunk;
             }
+            checkPrintStream(target);
             this.writtenThrough = position;
         }
         catch (IOException ex) {
@@ -104,8 +124,9 @@ public final class OutputStreamSink implements RecordSink {
     public void endOfBatch() {
         try {
             writeStaged();
-            this.out.flush();
-            checkPrintStream();
+            OutputStream target = out();
+            target.flush();
+            checkPrintStream(target);
         }
         catch (IOException ex) {
             throw failed(ex);
@@ -116,9 +137,9 @@ public final class OutputStreamSink implements RecordSink {
     public void close() {
         try {
             writeStaged();
-            this.out.flush();
+            out().flush();
             if (this.closeStream) {
-                this.out.close();
+                out().close();
             }
         }
         catch (IOException ex) {
@@ -128,14 +149,17 @@ public final class OutputStreamSink implements RecordSink {
 
     private void writeStaged() throws IOException {
         if (this.staged > 0) {
-            this.out.write(this.staging, 0, this.staged);
+            OutputStream target = out();
+            target.write(this.staging, 0, this.staged);
+            // a PrintStream swallowed a failure of this write: these records are not out
+            checkPrintStream(target);
             this.staged = 0;
             this.writtenThrough = this.lastStagedPosition;
         }
     }
 
-    private void checkPrintStream() throws IOException {
-        if (this.out instanceof PrintStream printStream && printStream.checkError()) {
+    private static void checkPrintStream(OutputStream target) throws IOException {
+        if (target instanceof PrintStream printStream && printStream.checkError()) {
             throw new IOException("the output stream (a PrintStream, such as standard output) reported an error;"
                     + " is the reader of standard output gone?");
         }

@@ -236,7 +236,8 @@ class SampleApplicationTests {
     @Test
     void logbufEndpointDescribesAllRingsAndOneRing() throws Exception {
         JsonNode all = this.http.getJson("/actuator/logbuf");
-        assertThat(all.get("rings").propertyNames()).containsExactly("audit");
+        assertThat(all.get("rings").propertyNames()).containsExactly("audit", "logs"); // logs:
+                                                                                       // SampleLoggingTests
         JsonNode audit = all.at("/rings/audit");
         assertThat(audit.get("type").asString()).isEqualTo("mpsc");
         assertThat(audit.get("capacity").asInt()).isEqualTo(65536);

@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 import dev.logbuf.BlockedClaim;
 import dev.logbuf.Consumer;
 import dev.logbuf.Producer;
+import dev.logbuf.RecordSink;
 import dev.logbuf.RingBuffer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -50,6 +51,9 @@ public final class LogbufRing implements AutoCloseable {
      * with the volatile reads of the monitoring methods.
      */
     private volatile RingDrainLifecycle drain;
+
+    /** A drain outside the starter, set once; volatile: monitors read it. */
+    private volatile ExternalDrain externalDrain;
 
     /**
      * Makes the ring.
@@ -218,6 +222,10 @@ public final class LogbufRing implements AutoCloseable {
      * @return the count
      */
     public long recordsConsumed() {
+        ExternalDrain external = this.externalDrain;
+        if (external != null) {
+            return external.recordsDrained();
+        }
         RingDrainLifecycle drain = this.drain;
         return (drain != null) ? drain.recordsConsumed() : 0;
     }
@@ -228,6 +236,10 @@ public final class LogbufRing implements AutoCloseable {
      * @return the count
      */
     public long drainErrors() {
+        ExternalDrain external = this.externalDrain;
+        if (external != null) {
+            return external.failures();
+        }
         RingDrainLifecycle drain = this.drain;
         return (drain != null) ? drain.drainErrors() : 0;
     }
@@ -237,6 +249,10 @@ public final class LogbufRing implements AutoCloseable {
      * @return the count
      */
     public long claimsUnblocked() {
+        ExternalDrain external = this.externalDrain;
+        if (external != null) {
+            return external.claimsUnblocked();
+        }
         RingDrainLifecycle drain = this.drain;
         return (drain != null) ? drain.claimsUnblocked() : 0;
     }
@@ -254,6 +270,10 @@ public final class LogbufRing implements AutoCloseable {
      * @return whether it runs
      */
     public boolean drainRunning() {
+        ExternalDrain external = this.externalDrain;
+        if (external != null) {
+            return external.isRunning();
+        }
         RingDrainLifecycle drain = this.drain;
         return drain != null && drain.isDrainThreadAlive();
     }
@@ -315,11 +335,48 @@ public final class LogbufRing implements AutoCloseable {
 
     /**
      * Closes the ring (a file-backed ring releases its file); called when the application
-     * context closes, after the drain loop has stopped.
+     * context closes, after the drain loop has stopped. A ring with an external drain
+     * ({@link #adoptDrain}) is left open: that drain outlives the context.
      */
     @Override
     public void close() {
+        if (this.externalDrain == null) {
+            this.ring.close();
+        }
+    }
+
+    /** Closes the ring whatever drains it: for the owner of its external drain. */
+    public void closeRing() {
         this.ring.close();
+    }
+
+    /**
+     * Hands the ring to a drain outside the starter's lifecycle (the logging appender's):
+     * monitoring reads it, and {@link #close()} leaves the ring open.
+     * @param drain the drain
+     */
+    public void adoptDrain(ExternalDrain drain) {
+        if (this.drain != null || this.externalDrain != null) {
+            throw new IllegalStateException("Logbuf ring '" + name() + "' has a drain already");
+        }
+        this.externalDrain = drain;
+    }
+
+    /**
+     * Opens the ring's archive as the sink of its external drain, which closes it.
+     * @return the archive's sink
+     */
+    public RecordSink openArchive() {
+        return archive().orElseThrow(() -> new IllegalStateException("Logbuf ring '" + name() + "' has no archive"))
+            .open();
+    }
+
+    /**
+     * The drain outside the starter that drains this ring, if any.
+     * @return the drain
+     */
+    public Optional<ExternalDrain> externalDrain() {
+        return Optional.ofNullable(this.externalDrain);
     }
 
     void attach(RingDrainLifecycle drain) {

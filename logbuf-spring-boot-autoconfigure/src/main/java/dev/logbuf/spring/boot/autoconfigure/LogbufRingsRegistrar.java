@@ -64,14 +64,20 @@ class LogbufRingsRegistrar implements ImportBeanDefinitionRegistrar, Environment
 
     @Override
     public void registerBeanDefinitions(AnnotationMetadata importingClassMetadata, BeanDefinitionRegistry registry) {
-        List<RingSettings> settings = new RingSettingsBinder(this.environment).bind();
+        RingSettingsBinder binder = new RingSettingsBinder(this.environment);
+        List<RingSettings> settings = binder.bind();
+        String loggingRing = loggingRing(binder);
         RootBeanDefinition rings = factoryMethod("createRings", LogbufRings.class);
-        rings.getConstructorArgumentValues().addIndexedArgumentValue(0, layout(settings));
+        rings.getConstructorArgumentValues().addIndexedArgumentValue(0, layout(settings, loggingRing));
         registry.registerBeanDefinition(RINGS_BEAN_NAME, rings);
         for (RingSettings ring : settings) {
             String name = ring.name();
             register(registry, beanName(name, "ringBuffer"), "createRingBuffer", RingBuffer.class, name);
             register(registry, beanName(name, "producer"), "createProducer", RingProducer.class, name);
+            if (name.equals(loggingRing)) {
+                continue; // drained by the logging appender (logbuf.logging.*), not by a
+                          // loop of ours
+            }
             if (ring.drainEnabled()) {
                 register(registry, beanName(name, "drain"), "createDrain", RingDrainLifecycle.class, name);
             }
@@ -93,12 +99,18 @@ class LogbufRingsRegistrar implements ImportBeanDefinitionRegistrar, Environment
 
     /**
      * What the bean definitions depend on: per ring its name and whether it has a drain
-     * loop ({@code audit:drain}, {@code manual:consumer}).
+     * loop, a consumer bean or the logging appender ({@code audit:drain},
+     * {@code manual:consumer}, {@code logs:logging}).
      */
-    static String[] layout(List<RingSettings> settings) {
+    static String[] layout(List<RingSettings> settings, String loggingRing) {
         return settings.stream()
-            .map((ring) -> ring.name() + ":" + (ring.drainEnabled() ? "drain" : "consumer"))
+            .map((ring) -> ring.name() + ":"
+                    + (ring.name().equals(loggingRing) ? "logging" : ring.drainEnabled() ? "drain" : "consumer"))
             .toArray(String[]::new);
+    }
+
+    private static String loggingRing(RingSettingsBinder binder) {
+        return (binder.logging() != null) ? binder.logging().ring() : null;
     }
 
     private static RootBeanDefinition factoryMethod(String method, Class<?> type) {
@@ -128,13 +140,16 @@ class LogbufRingsRegistrar implements ImportBeanDefinitionRegistrar, Environment
      * @param environment the environment
      * @param clock the clock bean, if any
      * @param archiveWriterCustomizers the archive customizer beans
+     * @param loggingRing the logging ring, made before the context by the logging
+     * listener ({@code logbuf.logging.*}), if any
      * @return the registry
      */
     static LogbufRings createRings(String[] layout, Environment environment, ObjectProvider<LogbufNanoClock> clock,
-            ObjectProvider<ArchiveWriterCustomizer> archiveWriterCustomizers) {
+            ObjectProvider<ArchiveWriterCustomizer> archiveWriterCustomizers, ObjectProvider<LogbufRing> loggingRing) {
         boolean enabled = environment.getProperty("logbuf.enabled", Boolean.class, true);
-        List<RingSettings> settings = enabled ? new RingSettingsBinder(environment).bind() : List.of();
-        String[] current = layout(settings);
+        RingSettingsBinder binder = new RingSettingsBinder(environment);
+        List<RingSettings> settings = enabled ? binder.bind() : List.of();
+        String[] current = layout(settings, loggingRing(binder));
         if (!enabled || !Arrays.equals(layout, current)) {
             // with AOT, the definitions are generated code from the build's configuration
             throw new RingsChangedSinceBuildException(layout, current, !enabled);
@@ -142,8 +157,11 @@ class LogbufRingsRegistrar implements ImportBeanDefinitionRegistrar, Environment
         LogbufNanoClock nanoClock = clock.getIfAvailable(LogbufNanoClock::system);
         List<LogbufRing> rings = new ArrayList<>(settings.size());
         try {
+            LogbufRing made = loggingRing.getIfAvailable();
             for (RingSettings ring : settings) {
-                rings.add(new LogbufRing(ring, nanoClock, () -> archiveWriterCustomizers.orderedStream().toList()));
+                // the logging ring exists before the context (its appender outlives it)
+                rings.add((made != null && made.settings().equals(ring)) ? made
+                        : new LogbufRing(ring, nanoClock, () -> archiveWriterCustomizers.orderedStream().toList()));
             }
         }
         catch (RuntimeException ex) {

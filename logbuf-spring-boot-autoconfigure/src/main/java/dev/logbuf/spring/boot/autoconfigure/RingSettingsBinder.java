@@ -3,11 +3,16 @@ package dev.logbuf.spring.boot.autoconfigure;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.logbuf.RingBuffer;
 import dev.logbuf.spring.boot.ArchiveSettings;
 import dev.logbuf.spring.boot.RingSettings;
+import dev.logbuf.spring.boot.autoconfigure.logging.LoggingSettingsBinder;
+import dev.logbuf.spring.boot.logging.LoggingOutput;
+import dev.logbuf.spring.boot.logging.LoggingSettings;
 
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -25,34 +30,59 @@ import org.springframework.util.unit.DataSize;
  * Binds {@code logbuf.rings} and checks every ring's properties into its
  * {@link RingSettings}. Every mistake fails with an {@link InvalidRingPropertyException}
  * naming the property, its value as written and where it was written.
+ *
+ * <p>
+ * With {@code logbuf.logging.enabled=true} the logging ring ({@code logbuf.logging.ring})
+ * is one of them, with the defaults when it is not configured; it must be MPSC and have
+ * its drain (the appender's), with a handler or archive only for
+ * {@code logbuf.logging.output=ring}. Public for the logging listener, which builds that
+ * ring before the application context exists; otherwise internal.
  */
-final class RingSettingsBinder {
+public final class RingSettingsBinder {
 
     private final Environment environment;
 
-    RingSettingsBinder(Environment environment) {
+    private LoggingSettings logging;
+
+    public RingSettingsBinder(Environment environment) {
         this.environment = environment;
     }
 
     /**
-     * The checked settings of every configured ring, in configuration order.
+     * The checked settings of every configured ring, in configuration order, the logging
+     * ring last when it is not configured.
      * @return the settings
-     * @throws InvalidRingPropertyException for the first property that is wrong
+     * @throws InvalidRingPropertyException for the first ring property that is wrong
+     * @throws dev.logbuf.spring.boot.autoconfigure.logging.InvalidLoggingPropertyException
+     * for a wrong {@code logbuf.logging.*} property
      */
-    List<RingSettings> bind() {
+    public List<RingSettings> bind() {
         checkNamesAndKeys();
+        this.logging = LoggingSettingsBinder.bind(this.environment);
         Map<String, LogbufProperties.Ring> rings;
         try {
-            rings = Binder.get(this.environment)
+            rings = new LinkedHashMap<>(Binder.get(this.environment)
                 .bind(RingProperty.PREFIX, Bindable.mapOf(String.class, LogbufProperties.Ring.class))
-                .orElseGet(Map::of);
+                .orElseGet(Map::of));
         }
         catch (BindException ex) {
             throw translate(ex);
         }
+        if (this.logging != null) {
+            rings.putIfAbsent(this.logging.ring(), new LogbufProperties.Ring());
+        }
         List<RingSettings> settings = new ArrayList<>(rings.size());
         rings.forEach((name, ring) -> settings.add(check(name, ring)));
         return settings;
+    }
+
+    /**
+     * The logging settings found by {@link #bind()}.
+     * @return the settings, {@code null} when the application's logs do not go through a
+     * ring
+     */
+    public LoggingSettings logging() {
+        return this.logging;
     }
 
     /**
@@ -159,6 +189,9 @@ final class RingSettingsBinder {
             throw invalid(name, RingProperty.DRAIN_BATCH_LIMIT, drain.getBatchLimit(),
                     "the batch limit must be at least 1 record");
         }
+        if (this.logging != null && name.equals(this.logging.ring())) {
+            checkLoggingRing(name, ring);
+        }
         if (drain.getIdleStrategy() == null) {
             throw invalid(name, RingProperty.DRAIN_IDLE_STRATEGY, null, RingProperty.DRAIN_IDLE_STRATEGY.problem());
         }
@@ -184,7 +217,9 @@ final class RingSettingsBinder {
             }
             archive = checkArchive(name, ring.getArchive());
         }
-        if (drain.isEnabled() && handler == null && archive == null) {
+        boolean toConsole = this.logging != null && name.equals(this.logging.ring())
+                && this.logging.output() == LoggingOutput.CONSOLE;
+        if (drain.isEnabled() && handler == null && archive == null && !toConsole) {
             throw invalid(name, RingProperty.HANDLER, null,
                     "the ring's drain is enabled (" + drainProperty
                             + " defaults to true) but no record handler is named",
@@ -202,6 +237,43 @@ final class RingSettingsBinder {
         return new RingSettings(name, ring.getType(), (int) capacity.toBytes(), ring.getStallTimeout(), handler,
                 drain.isEnabled(), drain.getBatchLimit(), drain.getIdleStrategy(), drain.getShutdownTimeout(),
                 ring.isUnblockDeadClaims(), file, archive);
+    }
+
+    /**
+     * The logging ring takes events from every logging thread and is drained by the
+     * appender; with output {@code console} its drain writes standard output, so a
+     * handler or archive would never be fed.
+     */
+    private void checkLoggingRing(String name, LogbufProperties.Ring ring) {
+        String ringProperty = LoggingSettingsBinder.PREFIX + ".ring";
+        if (ring.getType() != RingBuffer.Type.MPSC) {
+            throw invalid(name, RingProperty.TYPE, ring.getType(),
+                    "the ring carries the application's log events (" + ringProperty
+                            + "), which every thread writes: it must be mpsc",
+                    "Set " + RingProperty.TYPE.name(name) + " to mpsc (or remove it: mpsc is the default).");
+        }
+        if (!ring.getDrain().isEnabled()) {
+            throw invalid(name, RingProperty.DRAIN_ENABLED, false,
+                    "the ring carries the application's log events (" + ringProperty
+                            + "); the logging appender drains it",
+                    "Remove " + RingProperty.DRAIN_ENABLED.name(name) + ", or set " + ringProperty
+                            + " to another ring.");
+        }
+        if (this.logging.output() != LoggingOutput.CONSOLE) {
+            return;
+        }
+        String outputProperty = LoggingSettingsBinder.PREFIX + ".output";
+        boolean hasArchive = ring.getArchive().getDirectory() != null
+                && !ring.getArchive().getDirectory().toString().isBlank();
+        if (StringUtils.hasText(ring.getHandler()) || hasArchive) {
+            RingProperty property = hasArchive ? RingProperty.ARCHIVE_DIRECTORY : RingProperty.HANDLER;
+            throw invalid(name, property, hasArchive ? ring.getArchive().getDirectory() : ring.getHandler(),
+                    "the ring carries the application's log events to standard output (" + outputProperty
+                            + "=console), so its " + (hasArchive ? "archive" : "handler") + " would never be fed",
+                    "Set " + outputProperty + "=ring to hand the events to the ring's "
+                            + (hasArchive ? "archive" : "handler") + " instead of standard output, or remove "
+                            + property.name(name) + ".");
+        }
     }
 
     private ArchiveSettings checkArchive(String name, LogbufProperties.Archive archive) {

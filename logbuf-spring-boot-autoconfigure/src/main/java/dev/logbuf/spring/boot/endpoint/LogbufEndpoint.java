@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.logbuf.BlockedClaim;
 import dev.logbuf.RingBuffer;
+import dev.logbuf.spring.boot.ExternalDrain;
 import dev.logbuf.spring.boot.LogbufRing;
 import dev.logbuf.spring.boot.LogbufRings;
 import dev.logbuf.spring.boot.RingArchive;
@@ -59,7 +60,8 @@ public class LogbufEndpoint {
                 drain && ring.settings().unblockDeadClaims(), blocked != null && blocked.stalled(), blocked,
                 ring.file().map((file) -> file.toAbsolutePath().toString()).orElse(null),
                 ring.file().map((file) -> RecoveryDescriptor.of(ring.recovery())).orElse(null),
-                ring.archive().map(ArchiveDescriptor::of).orElse(null));
+                ring.archive().map(ArchiveDescriptor::of).orElse(null),
+                ring.externalDrain().map(ExternalDrain::details).orElse(null));
     }
 
     /**
@@ -98,12 +100,15 @@ public class LogbufEndpoint {
      * @param recovery what reopening the file found at start, or {@code null}
      * @param archive the ring's built-in archive, or {@code null} when it feeds a handler
      * bean
+     * @param externalDrain the details of the drain outside the starter that drains the
+     * ring (the logging ring's appender: {@code logging}), or {@code null}
      */
     public record RingDescriptor(String type, int capacity, int maxRecordLength, long producerPosition,
             long consumerPosition, long usedBytes, long claimsRejected, Long recordsConsumed, long bytesConsumed,
             Long drainErrors, Long claimsUnblocked, boolean drainEnabled, boolean drainRunning, String handler,
             long stallTimeoutMs, boolean unblockDeadClaims, boolean stalled, BlockedClaimDescriptor blockedClaim,
-            String file, RecoveryDescriptor recovery, ArchiveDescriptor archive) implements OperationResponseBody {
+            String file, RecoveryDescriptor recovery, ArchiveDescriptor archive,
+            Map<String, Object> externalDrain) implements OperationResponseBody {
     }
 
     /**

@@ -33,6 +33,10 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * {@code archiveSegments}, and is {@code DOWN} with {@code archiveError} while its
  * archive cannot write: from a failed write until a later write succeeds, or while the
  * archive directory is gone or no longer a directory.
+ *
+ * <p>
+ * A ring drained outside the starter (the logging ring) adds that drain's details
+ * ({@code logging}) and is {@code DOWN} while its output is stalled or failing.
  */
 public class RingHealthIndicator implements HealthIndicator {
 
@@ -77,6 +81,12 @@ public class RingHealthIndicator implements HealthIndicator {
             builder.withDetail("archiveDirectory", archive.directory().toAbsolutePath().toString())
                 .withDetail("archiveSegments", archive.segmentCount());
             archive.failure().ifPresent((error) -> builder.down().withDetail("archiveError", error));
+        });
+        this.ring.externalDrain().ifPresent((drain) -> {
+            builder.withDetails(drain.details());
+            if (!drain.isHealthy()) {
+                builder.down();
+            }
         });
         if (this.ring.drainEnabled() && !drainRunning && this.applicationRunning.getAsBoolean()) {
             builder.down();
