@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Locale;
 
 import dev.logbuf.Producer;
 import dev.logbuf.WriteClaim;
@@ -107,9 +106,7 @@ class EventsController {
             if (this.rings.awaitDurable(RING, position, this.durableTimeout)) {
                 return ResponseEntity.accepted().build();
             }
-            reason = "was not forced to disk within "
-                    + this.durableTimeout.toString().substring(2).toLowerCase(Locale.ROOT)
-                    + " (sample.durable-timeout)";
+            reason = "was not forced to disk within " + format(this.durableTimeout) + " (sample.durable-timeout)";
         }
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
@@ -124,6 +121,11 @@ class EventsController {
         problem.setProperty("accepted", true);
         problem.setProperty("durable", false);
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body(problem);
+    }
+
+    private static String format(Duration duration) {
+        long millis = duration.toMillis();
+        return (millis % 1000 == 0) ? (millis / 1000) + "s" : millis + "ms";
     }
 
     private ResponseEntity<ProblemDetail> ringFull() {
