@@ -9,6 +9,7 @@ import dev.logbuf.Producer;
 import dev.logbuf.WriteClaim;
 import dev.logbuf.archive.ArchiveException;
 import dev.logbuf.spring.boot.LogbufRings;
+import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.http.HttpHeaders;
@@ -17,8 +18,8 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * {@code POST /events}: the request body, any bytes, becomes one record of the
@@ -62,12 +63,19 @@ class EventsController {
      */
     @PostMapping("/events")
     ResponseEntity<?> post(@RequestHeader(name = HttpHeaders.CONTENT_LENGTH, required = false) Long contentLength,
-            @RequestParam(name = "durable", required = false) String durable, InputStream in) throws IOException {
+            HttpServletRequest request, InputStream in) throws IOException {
+        // from the query string only: request parameters would parse (and consume) a
+        // form-encoded body, which is the event
+        String durable = (request.getQueryString() != null) ? UriComponentsBuilder.newInstance()
+            .query(request.getQueryString())
+            .build()
+            .getQueryParams()
+            .getFirst("durable") : null;
         boolean waitForDisk;
         if (durable == null || durable.equalsIgnoreCase("false")) {
             waitForDisk = false;
         }
-        else if (durable.equalsIgnoreCase("true") || durable.isEmpty()) {
+        else if (durable.equalsIgnoreCase("true")) {
             waitForDisk = true;
         }
         else {

@@ -74,6 +74,17 @@ class SampleDurableEventsTests {
     }
 
     @Test
+    void aFormEncodedDurableEventIsArchivedExactlyAsSent() throws Exception {
+        // the durable flag is read from the query string: reading request parameters
+        // would parse the form body and leave no event to store
+        String text = UUID.randomUUID() + " user=alice&action=login+now";
+        HttpResponse<String> response = this.http.post("/events?durable=true", "application/x-www-form-urlencoded",
+                text.getBytes(StandardCharsets.UTF_8));
+        assertThat(response.statusCode()).isEqualTo(202);
+        assertThat(archivedTexts()).contains(text);
+    }
+
+    @Test
     void aDurableEventNotOnDiskInTimeIs503AcceptedAndIsArchivedLater() throws Exception {
         // a claim held at the head for 2s keeps the drain loop from archiving anything
         assertThat(this.http.post("/debug/stall?ring=audit&ms=2000", new byte[0]).statusCode()).isEqualTo(202);
