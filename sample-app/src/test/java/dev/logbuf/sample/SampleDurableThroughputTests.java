@@ -8,6 +8,7 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -45,8 +46,10 @@ class SampleDurableThroughputTests {
         }
         List<String> lines = new ArrayList<>();
         for (Result result : results) {
-            lines.add(String.format("  %-16s %8.0f events/s  %6d events  %6d forces  %.2f forces/event", result.name,
-                    result.eventsPerSecond(), result.events, result.forces, (double) result.forces / result.events));
+            lines.add(String.format(
+                    "  %-16s %8.0f events/s  %6d events  %6d forces  %.2f forces/event" + "  %6.0f us per force",
+                    result.name, result.eventsPerSecond(), result.events, result.forces,
+                    (double) result.forces / result.events, result.forceSeconds * 1e6 / Math.max(1, result.forces)));
         }
         System.out
             .println("durable acknowledgement, " + CLIENTS + " HTTP clients, same run:\n" + String.join("\n", lines));
@@ -67,6 +70,7 @@ class SampleDurableThroughputTests {
             .run(args.toArray(String[]::new));
         EventLoad load;
         long forces;
+        double forceSeconds;
         long events;
         long nanos;
         try {
@@ -77,6 +81,7 @@ class SampleDurableThroughputTests {
             try {
                 await().atMost(Duration.ofMinutes(2)).until(() -> load.acknowledgedCount() >= WARM_UP_EVENTS);
                 long forcesBefore = forces(http);
+                double forceSecondsBefore = forceSeconds(http);
                 long eventsBefore = load.acknowledgedCount();
                 long start = System.nanoTime();
                 await().atMost(Duration.ofMinutes(3))
@@ -85,6 +90,7 @@ class SampleDurableThroughputTests {
                 nanos = System.nanoTime() - start;
                 events = load.acknowledgedCount() - eventsBefore;
                 forces = forces(http) - forcesBefore;
+                forceSeconds = forceSeconds(http) - forceSecondsBefore;
             }
             finally {
                 load.close();
@@ -97,7 +103,7 @@ class SampleDurableThroughputTests {
         AuditTally tally = AuditTally.of(SampleArchive.readClosed(directory.resolve("archive")), load);
         assertThat(tally.missing()).isZero();
         assertThat(tally.duplicates()).isZero();
-        return new Result(name, events, forces, nanos);
+        return new Result(name, events, forces, forceSeconds, nanos);
     }
 
     private static long forces(SampleHttp http) throws Exception {
@@ -106,7 +112,19 @@ class SampleDurableThroughputTests {
             .asLong();
     }
 
-    private record Result(String name, long events, long forces, long nanos) {
+    /** Time spent in forces so far, from the {@code logbuf.archive.flush} timer. */
+    private static double forceSeconds(SampleHttp http) throws Exception {
+        JsonNode measurements = http.getJson("/actuator/metrics/logbuf.archive.flush?tag=ring:audit")
+            .get("measurements");
+        for (JsonNode measurement : measurements) {
+            if ("TOTAL_TIME".equals(measurement.get("statistic").asString())) {
+                return measurement.get("value").asDouble();
+            }
+        }
+        throw new AssertionError("no TOTAL_TIME in " + measurements);
+    }
+
+    private record Result(String name, long events, long forces, double forceSeconds, long nanos) {
 
         double eventsPerSecond() {
             return this.events * 1e9 / this.nanos;
