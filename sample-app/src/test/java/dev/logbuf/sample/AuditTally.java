@@ -3,6 +3,7 @@ package dev.logbuf.sample;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,7 +43,7 @@ record AuditTally(long archived, long duplicates, long missing, long outOfOrder,
                 outOfOrder++;
             }
             sequences.add(sequence);
-            if (!seen.computeIfAbsent(client, (c) -> new java.util.HashSet<>()).add(sequence)) {
+            if (!seen.computeIfAbsent(client, (c) -> new HashSet<>()).add(sequence)) {
                 duplicates++;
             }
         }

@@ -84,7 +84,8 @@ public final class LogbufRings implements AutoCloseable {
      * @param timeout how long to wait at most
      * @return {@code true} once the record is on the device; {@code false} when
      * {@code timeout} passed first (the record stays in the ring and is archived later)
-     * @throws IllegalArgumentException when there is no ring {@code ringName}
+     * @throws IllegalArgumentException when there is no ring {@code ringName}, or no
+     * record at {@code position} (negative, or not below the producer position)
      * @throws IllegalStateException when the ring has no archive, or its archive is not
      * open (the drain loop is not running)
      * @throws dev.logbuf.archive.ArchiveException when the drain loop stopped before the

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import dev.logbuf.RecordSink;
@@ -46,6 +47,8 @@ public final class RingArchive {
 
     private final RingDrainListener failures;
 
+    private final LongSupplier producerPosition;
+
     private final List<LongConsumer> flushObservers = new CopyOnWriteArrayList<>();
 
     private final ArchiveListener listener = new Listener();
@@ -64,13 +67,16 @@ public final class RingArchive {
      * @param customizers the {@link ArchiveWriterCustomizer} beans, looked up at each
      * open
      * @param failures where the archive's failures are logged
+     * @param producerPosition the ring's producer position, to refuse waiting for a
+     * position no record has
      */
     RingArchive(String ringName, ArchiveSettings settings, Supplier<List<ArchiveWriterCustomizer>> customizers,
-            RingDrainListener failures) {
+            RingDrainListener failures, LongSupplier producerPosition) {
         this.ringName = ringName;
         this.settings = settings;
         this.customizers = customizers;
         this.failures = failures;
+        this.producerPosition = producerPosition;
     }
 
     /**
@@ -218,17 +224,13 @@ public final class RingArchive {
      * wait: {@code future.orTimeout(...)}, or {@link #awaitDurable}.
      * @param position the record's ring position
      * @return the future
+     * @throws IllegalArgumentException when no record of the ring was claimed at
+     * {@code position}'s range (negative, or not below the producer position)
      * @throws IllegalStateException when the archive is not open (the drain loop is not
      * running)
      */
     public CompletableFuture<Void> whenDurable(long position) {
-        Writers writers = this.writers;
-        if (!writers.open) {
-            throw new IllegalStateException("Logbuf ring '" + this.ringName + "': the archive in "
-                    + directory().toAbsolutePath() + " is not open (the ring's drain loop is not running), so no"
-                    + " record can become durable now; the record stays in the ring");
-        }
-        return writers.current.whenDurable(position);
+        return openWriter(position).whenDurable(position);
     }
 
     /**
@@ -238,16 +240,30 @@ public final class RingArchive {
      * @param timeout how long to wait at most
      * @return {@code true} once it is durable, {@code false} when {@code timeout} passed
      * first (the record stays in the ring and is archived later)
+     * @throws IllegalArgumentException when {@code position} is negative or not below the
+     * producer position
      * @throws IllegalStateException when the archive is not open
      * @throws ArchiveException when the drain loop stopped before the record was forced
      * @throws InterruptedException when the waiting thread is interrupted
      */
     public boolean awaitDurable(long position, Duration timeout) throws InterruptedException {
+        return openWriter(position).awaitDurable(position, timeout);
+    }
+
+    private ArchiveWriter openWriter(long position) {
+        long producerPosition = this.producerPosition.getAsLong();
+        if (position < 0 || position >= producerPosition) {
+            throw new IllegalArgumentException("Logbuf ring '" + this.ringName + "' has no record at position "
+                    + position + ": its records so far are at positions from 0 to below " + producerPosition
+                    + "; wait for the WriteClaim.position() of a claim you committed");
+        }
         Writers writers = this.writers;
         if (!writers.open) {
-            whenDurable(position); // throws the explanation
+            throw new IllegalStateException("Logbuf ring '" + this.ringName + "': the archive in "
+                    + directory().toAbsolutePath() + " is not open (the ring's drain loop is not running), so no"
+                    + " record can become durable now; the record stays in the ring");
         }
-        return writers.current.awaitDurable(position, timeout);
+        return writers.current;
     }
 
     /**

@@ -102,11 +102,30 @@ class RingArchiveDurabilityTests {
     }
 
     @Test
+    void waitingForAPositionNoRecordHasFailsClearly() {
+        this.runner.withPropertyValues("logbuf.rings.audit.archive.directory=" + this.directory).run((context) -> {
+            LogbufRings rings = context.getBean(LogbufRings.class);
+            long position = commit(rings.get("audit").producer(), "one");
+            long producerPosition = rings.get("audit").producerPosition();
+            assertThat(rings.awaitDurable("audit", position, Duration.ofSeconds(10))).isTrue();
+            // a negative position would be 'durable' at once, one past the producer
+            // position never: both are mistakes
+            assertThatIllegalArgumentException().isThrownBy(() -> rings.awaitDurable("audit", -1, Duration.ZERO))
+                .withMessage("Logbuf ring 'audit' has no record at position -1: its records so far are at positions"
+                        + " from 0 to below " + producerPosition
+                        + "; wait for the WriteClaim.position() of a claim you committed");
+            assertThatIllegalArgumentException().isThrownBy(() -> rings.whenDurable("audit", producerPosition))
+                .withMessageContaining("has no record at position " + producerPosition);
+        });
+    }
+
+    @Test
     void waitingWhileTheDrainLoopIsStoppedFailsClearly() {
         this.runner.withPropertyValues("logbuf.rings.audit.archive.directory=" + this.directory).run((context) -> {
             LogbufRings rings = context.getBean(LogbufRings.class);
+            long position = commit(rings.get("audit").producer(), "one");
             context.getBean(RingDrainLifecycle.class).stop();
-            assertThatIllegalStateException().isThrownBy(() -> rings.awaitDurable("audit", 0, Duration.ZERO))
+            assertThatIllegalStateException().isThrownBy(() -> rings.awaitDurable("audit", position, Duration.ZERO))
                 .withMessageContaining("the archive in " + this.directory.toAbsolutePath() + " is not open")
                 .withMessageContaining("drain loop is not running");
         });

@@ -21,6 +21,7 @@ import dev.logbuf.RecordHandler;
 import dev.logbuf.WriteClaim;
 import dev.logbuf.archive.ArchiveReader;
 import dev.logbuf.archive.ArchiveRecord;
+import dev.logbuf.archive.ArchiveWriterBuilder;
 import dev.logbuf.archive.FlushPolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,6 +76,8 @@ class RingArchiveTests {
             ArchiveSettings archive = context.getBean(LogbufRings.class).get("audit").settings().archive();
             assertThat(archive).isEqualTo(new ArchiveSettings(this.directory, 64L * 1024 * 1024, FlushPolicy.BATCH,
                     Duration.ofSeconds(1), null, null));
+            // the writer's own defaults
+            assertThat(archive.segmentSize()).isEqualTo(ArchiveWriterBuilder.DEFAULT_SEGMENT_SIZE);
         });
     }
 
