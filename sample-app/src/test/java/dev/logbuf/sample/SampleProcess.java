@@ -41,6 +41,22 @@ final class SampleProcess {
      * @return the running sample
      */
     static SampleProcess start(Path directory, String... args) throws IOException {
+        for (int attempt = 1;; attempt++) {
+            SampleProcess sample = launch(directory, args);
+            try {
+                sample.awaitUp();
+                return sample;
+            }
+            catch (PortTaken ex) {
+                if (attempt == 3) {
+                    throw ex;
+                }
+                // another process took the free port before the sample bound it
+            }
+        }
+    }
+
+    private static SampleProcess launch(Path directory, String... args) throws IOException {
         int port = freePort();
         Path log = directory.resolve("sample.log");
         List<String> command = new ArrayList<>();
@@ -54,9 +70,7 @@ final class SampleProcess {
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
-        SampleProcess sample = new SampleProcess(process, port, log);
-        sample.awaitUp();
-        return sample;
+        return new SampleProcess(process, port, log);
     }
 
     int port() {
@@ -65,12 +79,19 @@ final class SampleProcess {
 
     private void awaitUp() {
         SampleHttp http = new SampleHttp(this.port, Duration.ofSeconds(5));
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
-            if (!this.process.isAlive()) {
-                throw new AssertionError("the sample ended with " + this.process.exitValue() + ":\n" + logTail());
-            }
-            return "UP".equals(http.getJson("/actuator/health/logbuf/audit").get("status").asString());
-        });
+        await().atMost(Duration.ofMinutes(2))
+            .pollInterval(Duration.ofMillis(200))
+            .ignoreExceptionsMatching((ex) -> !(ex instanceof AssertionError))
+            .until(() -> {
+                if (!this.process.isAlive()) {
+                    String tail = logTail();
+                    if (tail.contains("Port " + this.port + " was already in use")) {
+                        throw new PortTaken(tail);
+                    }
+                    throw new AssertionError("the sample ended with " + this.process.exitValue() + ":\n" + tail);
+                }
+                return "UP".equals(http.getJson("/actuator/health/logbuf/audit").get("status").asString());
+            });
     }
 
     /** {@code SIGKILL}, and waits until the process is gone. */
@@ -106,6 +127,17 @@ final class SampleProcess {
         catch (IOException ex) {
             return "(no log: " + ex + ")";
         }
+    }
+
+    /** The sample could not bind its port. */
+    private static final class PortTaken extends AssertionError {
+
+        private static final long serialVersionUID = 1L;
+
+        PortTaken(String log) {
+            super("the sample's port was taken:\n" + log);
+        }
+
     }
 
     private static int freePort() throws IOException {
