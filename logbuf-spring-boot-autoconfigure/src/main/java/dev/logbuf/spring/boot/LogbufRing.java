@@ -69,9 +69,8 @@ public final class LogbufRing implements AutoCloseable {
         this.drainListener = new RingDrainListener(settings.name(), settings.target(), clock);
         this.ring = build(settings, clock);
         this.producer = new RingProducer(settings.name(), settings.type(), this.ring.producer());
-        this.archive = (settings.archive() != null)
-                ? new RingArchive(settings.name(), settings.archive(), archiveWriterCustomizers, this.drainListener)
-                : null;
+        this.archive = (settings.archive() != null) ? new RingArchive(settings.name(), settings.archive(),
+                archiveWriterCustomizers, this.drainListener, this.ring::producerPosition) : null;
     }
 
     private static RingBuffer build(RingSettings settings, LogbufNanoClock clock) {

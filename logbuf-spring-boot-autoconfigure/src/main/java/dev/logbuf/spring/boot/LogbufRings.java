@@ -1,11 +1,13 @@
 package dev.logbuf.spring.boot;
 
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The registry bean of every ring configured under {@code logbuf.rings}, by name, in
@@ -68,6 +70,52 @@ public final class LogbufRings implements AutoCloseable {
             throw new IllegalArgumentException("No logbuf ring named '" + name + "'; configured rings: " + names());
         }
         return ring;
+    }
+
+    /**
+     * Waits (without spinning) until the record at {@code position} of ring
+     * {@code ringName} is in the ring's archive and forced to the device, whatever its
+     * flush policy (one force answers every record written before it: group commit). Take
+     * the position from the claim before committing it:
+     * {@code long position = claim.position(); claim.commit();}.
+     * @param ringName the ring, which must have an archive
+     * ({@code logbuf.rings.<name>.archive.directory})
+     * @param position the record's ring position
+     * @param timeout how long to wait at most
+     * @return {@code true} once the record is on the device; {@code false} when
+     * {@code timeout} passed first (the record stays in the ring and is archived later)
+     * @throws IllegalArgumentException when there is no ring {@code ringName}, or no
+     * record at {@code position} (negative, or not below the producer position)
+     * @throws IllegalStateException when the ring has no archive, or its archive is not
+     * open (the drain loop is not running)
+     * @throws dev.logbuf.archive.ArchiveException when the drain loop stopped before the
+     * record was forced
+     * @throws InterruptedException when the waiting thread is interrupted
+     * @see RingArchive#awaitDurable(long, Duration)
+     */
+    public boolean awaitDurable(String ringName, long position, Duration timeout) throws InterruptedException {
+        return archiveOf(ringName).awaitDurable(position, timeout);
+    }
+
+    /**
+     * A future completed once the record at {@code position} of ring {@code ringName} is
+     * in the ring's archive and forced to the device; the non-blocking form of
+     * {@link #awaitDurable(String, long, Duration)}, with the same exceptions (those of
+     * the wait complete the future exceptionally).
+     * @param ringName the ring, which must have an archive
+     * @param position the record's ring position
+     * @return the future
+     * @see RingArchive#whenDurable(long)
+     */
+    public CompletableFuture<Void> whenDurable(String ringName, long position) {
+        return archiveOf(ringName).whenDurable(position);
+    }
+
+    private RingArchive archiveOf(String ringName) {
+        return get(ringName).archive()
+            .orElseThrow(() -> new IllegalStateException("Logbuf ring '" + ringName
+                    + "' has no archive, so nothing makes its records durable: set logbuf.rings." + ringName
+                    + ".archive.directory, or do not wait for durability on this ring"));
     }
 
     /** Closes every ring; never throws. */

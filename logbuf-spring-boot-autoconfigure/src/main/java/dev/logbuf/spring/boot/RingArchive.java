@@ -1,12 +1,15 @@
 package dev.logbuf.spring.boot;
 
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import dev.logbuf.RecordSink;
@@ -19,15 +22,18 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * The built-in archive of one ring ({@code logbuf.rings.<name>.archive.*}): opens the
- * {@link ArchiveWriter} that is its drain loop's {@link RecordSink}, and tells health,
- * meters and the endpoint how the archive is doing.
+ * The built-in archive of one ring ({@code logbuf.rings.<name>.archive.*}): opens a new
+ * {@link ArchiveWriter} each time the ring's drain loop starts (the writer itself is the
+ * loop's {@link RecordSink}, and the loop closes it when it stops, which releases the
+ * directory's lock), lets request threads wait until their record is on the device
+ * ({@link #awaitDurable}), and tells health, meters and the endpoint how the archive is
+ * doing, over every writer opened since the application started.
  *
  * <p>
- * Threads: {@link #open()} is called by the drain lifecycle's {@code start()}, the sink's
- * {@code close()} by the drain thread when it ends; the writer is used by that thread
- * only in between. Every monitoring method may be called from any thread. Failures reach
- * the ring's drain listener, the one place they are logged.
+ * Threads: {@link #open()} is called by the drain lifecycle's {@code start()},
+ * {@link #closed} by the drain thread after it closed the writer; the writer takes
+ * records on the drain thread only. Every other method may be called from any thread.
+ * Failures reach the ring's drain listener, the one place they are logged.
  */
 public final class RingArchive {
 
@@ -41,23 +47,19 @@ public final class RingArchive {
 
     private final RingDrainListener failures;
 
+    private final LongSupplier producerPosition;
+
     private final List<LongConsumer> flushObservers = new CopyOnWriteArrayList<>();
 
     private final ArchiveListener listener = new Listener();
 
     /**
-     * The open writer, {@code null} before the first open and after close; guarded by
-     * {@code this} for writes.
+     * The writer of the current (or last) run with the totals of the runs before it,
+     * replaced as one value, so that monitoring reads a consistent set. Written under
+     * {@code this}; the volatile write pairs with the volatile reads of the monitoring
+     * methods.
      */
-    private volatile ArchiveWriter writer;
-
-    /** The last writer opened, kept after close for its segment count. */
-    private volatile ArchiveWriter lastWriter;
-
-    /**
-     * Bytes written by writers closed before the current one; guarded by {@code this}.
-     */
-    private long closedBytesWritten;
+    private volatile Writers writers = new Writers(null, false, 0, 0, 0);
 
     /**
      * @param ringName the ring's name
@@ -65,13 +67,16 @@ public final class RingArchive {
      * @param customizers the {@link ArchiveWriterCustomizer} beans, looked up at each
      * open
      * @param failures where the archive's failures are logged
+     * @param producerPosition the ring's producer position, to refuse waiting for a
+     * position no record has
      */
     RingArchive(String ringName, ArchiveSettings settings, Supplier<List<ArchiveWriterCustomizer>> customizers,
-            RingDrainListener failures) {
+            RingDrainListener failures, LongSupplier producerPosition) {
         this.ringName = ringName;
         this.settings = settings;
         this.customizers = customizers;
         this.failures = failures;
+        this.producerPosition = producerPosition;
     }
 
     /**
@@ -95,17 +100,50 @@ public final class RingArchive {
      * @return whether it is open
      */
     public boolean isOpen() {
-        return this.writer != null;
+        return this.writers.open;
     }
 
     /**
-     * Bytes of record frames written to segments since the application started (all opens
-     * together).
+     * Bytes of chunks (headers, anchors and block padding included) written to segments
+     * since the application started (all opens together).
      * @return the bytes
      */
-    public synchronized long bytesWritten() {
-        ArchiveWriter writer = this.writer;
-        return this.closedBytesWritten + ((writer != null) ? writer.bytesWritten() : 0);
+    public long bytesWritten() {
+        Writers writers = this.writers;
+        return writers.bytesWritten + ((writers.current != null) ? writers.current.bytesWritten() : 0);
+    }
+
+    /**
+     * Records the archive took that it does not hold and that no retry brings back, since
+     * the application started: records {@code archive.head} named that opening found
+     * missing (the newest segment deleted or cut by hand). Stays 0 on a sound disk, full
+     * or not: a failing write keeps its batch in the ring.
+     * @return the count
+     */
+    public long recordsDropped() {
+        Writers writers = this.writers;
+        return writers.recordsDropped + ((writers.current != null) ? writers.current.recordsDropped() : 0);
+    }
+
+    /**
+     * Records a reopened file-backed ring delivered again that the archive already held,
+     * skipped (exactly once across a crash), since the application started.
+     * @return the count
+     */
+    public long recordsSkipped() {
+        Writers writers = this.writers;
+        return writers.recordsSkipped + ((writers.current != null) ? writers.current.recordsSkipped() : 0);
+    }
+
+    /**
+     * The highest ring position whose record, and every record before it, the open
+     * archive has forced to the device; -1 before its first force and while it is not
+     * open.
+     * @return the position
+     */
+    public long durablePosition() {
+        Writers writers = this.writers;
+        return (writers.open) ? writers.current.durablePosition() : -1;
     }
 
     /**
@@ -114,7 +152,7 @@ public final class RingArchive {
      * @return the segment count
      */
     public int segmentCount() {
-        ArchiveWriter writer = this.lastWriter;
+        ArchiveWriter writer = this.writers.current;
         return (writer != null) ? writer.segmentCount() : 0;
     }
 
@@ -124,7 +162,7 @@ public final class RingArchive {
      * @return the sequence
      */
     public Optional<Long> writtenSequence() {
-        return Optional.ofNullable(this.lastWriter).map(ArchiveWriter::writtenSequence);
+        return Optional.ofNullable(this.writers.current).map(ArchiveWriter::writtenSequence);
     }
 
     /**
@@ -133,7 +171,24 @@ public final class RingArchive {
      * @return the sequence
      */
     public Optional<Long> flushedSequence() {
-        return Optional.ofNullable(this.lastWriter).map(ArchiveWriter::flushedSequence);
+        return Optional.ofNullable(this.writers.current).map(ArchiveWriter::flushedSequence);
+    }
+
+    /**
+     * What the last open found and kept or cut: damage kept in place (reported by
+     * {@code ArchiveTool verify}), records {@code archive.head} named that no segment
+     * holds, and a torn tail cut; empty before the first open and for a whole archive.
+     * @return the problems, each as its message
+     */
+    public List<String> recoveredProblems() {
+        ArchiveWriter writer = this.writers.current;
+        if (writer == null) {
+            return List.of();
+        }
+        List<String> problems = new ArrayList<>();
+        writer.recoveredDamage().forEach((damage) -> problems.add(damage.message()));
+        writer.recoveredTornTail().ifPresent((cut) -> problems.add(cut.message()));
+        return problems;
     }
 
     /**
@@ -143,11 +198,11 @@ public final class RingArchive {
      * @return the reason
      */
     public Optional<String> failure() {
-        ArchiveWriter writer = this.writer;
-        if (writer == null) {
+        Writers writers = this.writers;
+        if (!writers.open) {
             return Optional.empty();
         }
-        Optional<ArchiveException> failure = writer.lastFailure();
+        Optional<ArchiveException> failure = writers.current.lastFailure();
         if (failure.isPresent()) {
             return Optional.of(failure.get().getMessage());
         }
@@ -156,6 +211,59 @@ public final class RingArchive {
                     + " is gone or no longer a directory: records go to a segment file that is no longer in it");
         }
         return Optional.empty();
+    }
+
+    /**
+     * A future completed once the record at ring {@code position} (a
+     * {@code WriteClaim.position()} of this ring, its claim committed) is in the archive
+     * and forced to the device, whatever the flush policy: the writer forces at the end
+     * of a batch that wrote a record someone waits for, one force for every waiter of the
+     * batch (group commit). It completes exceptionally with an {@link ArchiveException}
+     * when the drain loop stops first (the record then stays in the ring, or in a
+     * file-backed ring's file, and is archived by a later run). The caller bounds the
+     * wait: {@code future.orTimeout(...)}, or {@link #awaitDurable}.
+     * @param position the record's ring position
+     * @return the future
+     * @throws IllegalArgumentException when no record of the ring was claimed at
+     * {@code position}'s range (negative, or not below the producer position)
+     * @throws IllegalStateException when the archive is not open (the drain loop is not
+     * running)
+     */
+    public CompletableFuture<Void> whenDurable(long position) {
+        return openWriter(position).whenDurable(position);
+    }
+
+    /**
+     * Waits (without spinning) until the record at ring {@code position} is in the
+     * archive and forced to the device; see {@link #whenDurable}.
+     * @param position the record's ring position ({@code WriteClaim.position()})
+     * @param timeout how long to wait at most
+     * @return {@code true} once it is durable, {@code false} when {@code timeout} passed
+     * first (the record stays in the ring and is archived later)
+     * @throws IllegalArgumentException when {@code position} is negative or not below the
+     * producer position
+     * @throws IllegalStateException when the archive is not open
+     * @throws ArchiveException when the drain loop stopped before the record was forced
+     * @throws InterruptedException when the waiting thread is interrupted
+     */
+    public boolean awaitDurable(long position, Duration timeout) throws InterruptedException {
+        return openWriter(position).awaitDurable(position, timeout);
+    }
+
+    private ArchiveWriter openWriter(long position) {
+        long producerPosition = this.producerPosition.getAsLong();
+        if (position < 0 || position >= producerPosition) {
+            throw new IllegalArgumentException("Logbuf ring '" + this.ringName + "' has no record at position "
+                    + position + ": its records so far are at positions from 0 to below " + producerPosition
+                    + "; wait for the WriteClaim.position() of a claim you committed");
+        }
+        Writers writers = this.writers;
+        if (!writers.open) {
+            throw new IllegalStateException("Logbuf ring '" + this.ringName + "': the archive in "
+                    + directory().toAbsolutePath() + " is not open (the ring's drain loop is not running), so no"
+                    + " record can become durable now; the record stays in the ring");
+        }
+        return writers.current;
     }
 
     /**
@@ -168,14 +276,14 @@ public final class RingArchive {
     }
 
     /**
-     * Opens (or continues) the archive: the directory is created when missing, a torn
-     * tail left by a crash is cut.
-     * @return the sink the drain loop writes to; its {@code close()} writes, forces and
-     * closes the archive
+     * Opens (or continues) the archive with a new writer: the directory is created when
+     * missing, a torn tail left by a crash is cut, damage is kept and logged.
+     * @return the writer, the drain loop's sink; the loop closes it when it stops (it
+     * writes, forces and releases the directory) and then calls {@link #closed}
      * @throws ArchiveOpenException naming the ring and the directory when the archive
      * cannot be opened there
      */
-    RecordSink open() {
+    synchronized ArchiveWriter open() {
         ArchiveWriterBuilder builder = ArchiveWriter.builder(directory())
             .segmentSize(this.settings.segmentSize())
             .flushPolicy(this.settings.flush())
@@ -193,26 +301,32 @@ public final class RingArchive {
         catch (ArchiveException ex) {
             throw new ArchiveOpenException(this.ringName, directory(), ex);
         }
-        synchronized (this) {
-            this.writer = writer;
-            this.lastWriter = writer;
-        }
+        this.writers = this.writers.next(writer);
         logger.info("Logbuf ring '" + this.ringName + "' archives to " + directory().toAbsolutePath() + " (flush "
                 + this.settings.flushName() + ", segments of " + this.settings.segmentSize() + " bytes, next record "
                 + writer.nextSequence() + ")");
-        return new ArchiveRecordSink(writer);
+        writer.recoveredTornTail()
+            .ifPresent((cut) -> logger.warn("Logbuf ring '" + this.ringName + "': the archive's last segment ended"
+                    + " in a torn write (the application or the machine stopped in the middle of one); cut to the"
+                    + " last whole record: " + cut.message()));
+        for (ArchiveProblem damage : writer.recoveredDamage()) {
+            logger.warn("Logbuf ring '" + this.ringName + "': the archive in " + directory().toAbsolutePath()
+                    + " is damaged; the damage is kept in place and the archive continues after it (ArchiveTool verify"
+                    + " reports it until the segment is deleted): " + damage.message());
+        }
+        return writer;
     }
 
-    private void close(ArchiveWriter writer) {
-        try {
-            writer.close();
+    /**
+     * The drain loop closed {@code writer} (its sink) and ended.
+     * @param writer the writer {@link #open()} returned
+     */
+    synchronized void closed(ArchiveWriter writer) {
+        Writers writers = this.writers;
+        if (writers.current != writer || !writers.open) {
+            return;
         }
-        finally {
-            synchronized (this) {
-                this.closedBytesWritten += writer.bytesWritten();
-                this.writer = null;
-            }
-        }
+        this.writers = new Writers(writer, false, writers.bytesWritten, writers.recordsDropped, writers.recordsSkipped);
         logger.info("Logbuf ring '" + this.ringName + "': archive " + directory().toAbsolutePath()
                 + " closed after record " + writer.writtenSequence() + " (" + writer.segmentCount() + " segments)");
     }
@@ -223,39 +337,19 @@ public final class RingArchive {
     }
 
     /**
-     * The {@link ArchiveWriter} as the drain loop's {@link RecordSink}.
-     *
-     * <p>
-     * An adapter until the archive module's writer implements {@code RecordSink} itself
-     * (then the writer is the sink, and its rollback of a failed batch applies). Until
-     * then a failed write drops the records of that write from the writer's buffer while
-     * the ring keeps the batch and hands it over again, so they are written on the retry;
-     * records of the same batch that a write in the middle of the batch had already
-     * stored are written a second time.
+     * The writer of the current (or last) run, whether it is open, and the counts of the
+     * writers before it.
      */
-    private final class ArchiveRecordSink implements RecordSink {
+    private record Writers(ArchiveWriter current, boolean open, long bytesWritten, long recordsDropped,
+            long recordsSkipped) {
 
-        private final ArchiveWriter writer;
-
-        ArchiveRecordSink(ArchiveWriter writer) {
-            this.writer = writer;
-        }
-
-        @Override
-        public void onRecord(ByteBuffer buffer, int offset, int length, long position) {
-            this.writer.onRecord(buffer, offset, length);
-        }
-
-        @Override
-        public void endOfBatch() {
-            // writes the batch with one call and applies the flush policy, also after
-            // an empty drain
-            this.writer.endBatch();
-        }
-
-        @Override
-        public void close() {
-            RingArchive.this.close(this.writer);
+        Writers next(ArchiveWriter next) {
+            if (this.current == null) {
+                return new Writers(next, true, 0, 0, 0);
+            }
+            return new Writers(next, true, this.bytesWritten + this.current.bytesWritten(),
+                    this.recordsDropped + this.current.recordsDropped(),
+                    this.recordsSkipped + this.current.recordsSkipped());
         }
 
     }
@@ -268,13 +362,6 @@ public final class RingArchive {
             for (LongConsumer observer : RingArchive.this.flushObservers) {
                 observer.accept(durationNanos);
             }
-        }
-
-        @Override
-        public void onTornTailTruncated(ArchiveProblem cut) {
-            logger.warn("Logbuf ring '" + RingArchive.this.ringName + "': the archive's last segment ended in a torn"
-                    + " write (the application stopped in the middle of one); cut to the last whole record: "
-                    + cut.message());
         }
 
         @Override

@@ -2,9 +2,12 @@ package dev.logbuf.spring.boot;
 
 import java.util.Optional;
 
+import dev.logbuf.BlockedClaim;
 import dev.logbuf.RecordHandler;
 import dev.logbuf.RecordSink;
+import dev.logbuf.archive.ArchiveWriter;
 import dev.logbuf.drain.DrainAgent;
+import dev.logbuf.drain.DrainListener;
 
 import org.springframework.context.SmartLifecycle;
 
@@ -87,15 +90,30 @@ public final class RingDrainLifecycle implements SmartLifecycle {
                 .batchLimit(settings.batchLimit())
                 .idleStrategy(settings.idleStrategy()::create)
                 .unblockDeadClaims(settings.unblockDeadClaims() ? settings.stallTimeout() : null)
-                .listener(this.ring.drainListener())
                 .nanoClock(this.ring.clock()::nanoTime);
+            ArchiveWriter openWriter = null;
             if (this.handler != null) {
-                builder.handler(this.handler);
+                builder.handler(this.handler).listener(this.ring.drainListener());
             }
             else {
-                builder.sink(this.ring.archive().orElseThrow().open());
+                // a new writer per run: the agent closes its sink when it stops, which
+                // releases the directory's lock
+                RingArchive archive = this.ring.archive().orElseThrow();
+                ArchiveWriter writer = archive.open();
+                builder.sink(writer).listener(new ArchiveRunListener(this.ring.drainListener(), archive, writer));
+                openWriter = writer;
             }
-            DrainAgent agent = builder.build();
+            DrainAgent agent;
+            try {
+                agent = builder.build();
+            }
+            catch (RuntimeException ex) {
+                if (openWriter != null) {
+                    openWriter.close();
+                    this.ring.archive().orElseThrow().closed(openWriter);
+                }
+                throw ex;
+            }
             this.runs = previous.next(agent);
             this.ring.producer().acceptClaims();
             agent.start();
@@ -177,6 +195,37 @@ public final class RingDrainLifecycle implements SmartLifecycle {
     @Override
     public String toString() {
         return "RingDrainLifecycle[" + this.ring.name() + " -> " + this.ring.settings().target() + "]";
+    }
+
+    /**
+     * The ring's drain listener for one run into an archive writer, which also tells the
+     * archive once the agent has closed the writer ({@code onStopped} comes after the
+     * sink's {@code close()}, on the drain thread).
+     */
+    private record ArchiveRunListener(DrainListener delegate, RingArchive archive,
+            ArchiveWriter writer) implements DrainListener {
+
+        @Override
+        public void onFailure(Throwable error, boolean recordsKept) {
+            this.delegate.onFailure(error, recordsKept);
+        }
+
+        @Override
+        public void onRecovered(long failedAttempts) {
+            this.delegate.onRecovered(failedAttempts);
+        }
+
+        @Override
+        public void onClaimUnblocked(BlockedClaim claim) {
+            this.delegate.onClaimUnblocked(claim);
+        }
+
+        @Override
+        public void onStopped(boolean drainedAll, long bytesLeft, Optional<BlockedClaim> blocked) {
+            this.archive.closed(this.writer);
+            this.delegate.onStopped(drainedAll, bytesLeft, blocked);
+        }
+
     }
 
     /**

@@ -180,7 +180,7 @@ public class LogbufProperties {
 
         /**
          * Size at which a segment is sealed and the next one started (binary units: 1MB
-         * is 1,048,576 bytes); from 49B to 1GB. A segment is read into the heap whole
+         * is 1,048,576 bytes); from 121B to 1GB. A segment is read into the heap whole
          * when the archive is opened or read.
          */
         private DataSize segmentSize = DataSize.ofMegabytes(64);

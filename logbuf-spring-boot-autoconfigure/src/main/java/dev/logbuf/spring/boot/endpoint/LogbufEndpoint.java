@@ -135,21 +135,32 @@ public class LogbufEndpoint {
      * @param flush the flush policy: {@code none}, {@code batch} or {@code interval}
      * @param segmentSize bytes at which a segment is sealed
      * @param segments segment files in the directory
-     * @param bytesWritten bytes of record frames written since the application started
+     * @param bytesWritten bytes of chunks written since the application started
      * @param writtenSequence sequence of the last record handed to the operating system
      * (-1: none), or {@code null} before the archive was first opened
      * @param flushedSequence sequence of the last record forced to the device (-1: none),
      * or {@code null}
+     * @param durablePosition ring position up to which every record is forced to the
+     * device (-1: none yet, or the archive is not open)
+     * @param recordsDropped records taken that the archive does not hold and no retry
+     * brings back (0 unless a record is truly lost)
+     * @param recordsSkipped records a reopened file-backed ring delivered again that the
+     * archive already held
+     * @param recoveredProblems what the last open found and kept (damage, missing
+     * records) or cut (a torn tail), or {@code null} when the archive was whole
      * @param error why the archive cannot write, or {@code null} when it can
      */
     public record ArchiveDescriptor(String directory, boolean open, String flush, long segmentSize, int segments,
-            long bytesWritten, Long writtenSequence, Long flushedSequence, String error) {
+            long bytesWritten, Long writtenSequence, Long flushedSequence, long durablePosition, long recordsDropped,
+            long recordsSkipped, List<String> recoveredProblems, String error) {
 
         static ArchiveDescriptor of(RingArchive archive) {
+            List<String> problems = archive.recoveredProblems();
             return new ArchiveDescriptor(archive.directory().toAbsolutePath().toString(), archive.isOpen(),
                     archive.settings().flushName(), archive.settings().segmentSize(), archive.segmentCount(),
                     archive.bytesWritten(), archive.writtenSequence().orElse(null),
-                    archive.flushedSequence().orElse(null), archive.failure().orElse(null));
+                    archive.flushedSequence().orElse(null), archive.durablePosition(), archive.recordsDropped(),
+                    archive.recordsSkipped(), problems.isEmpty() ? null : problems, archive.failure().orElse(null));
         }
     }
 

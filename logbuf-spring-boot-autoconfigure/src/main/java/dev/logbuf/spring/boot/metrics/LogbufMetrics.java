@@ -38,8 +38,19 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * </ul>
  * Rings with a built-in archive also have:
  * <ul>
- * <li>{@code logbuf.archive.bytes.written} function counter, bytes: record frames written
- * to segment files (segment headers excluded).</li>
+ * <li>{@code logbuf.archive.bytes.written} function counter, bytes: chunks written to
+ * segment files (chunk headers, anchors and block padding included, segment headers
+ * excluded).</li>
+ * <li>{@code logbuf.archive.records.dropped} function counter: records the archive took
+ * that it does not hold and no retry brings back (records {@code archive.head} named that
+ * opening found missing). 0 unless a record is truly lost: a failing write (a full disk)
+ * keeps its batch in the ring.</li>
+ * <li>{@code logbuf.archive.records.skipped} function counter: records a reopened
+ * file-backed ring delivered again that the archive already held (exactly once across a
+ * crash).</li>
+ * <li>{@code logbuf.archive.durable.position} gauge: the ring position up to which every
+ * record is in the archive and forced to the device (-1 before the first force); compare
+ * it with {@code logbuf.bytes.consumed} to see how far durability lags.</li>
  * <li>{@code logbuf.archive.segments} gauge: segment files in the archive directory, the
  * one being written included.</li>
  * <li>{@code logbuf.archive.flush} timer: each force of written records to the storage
@@ -109,7 +120,20 @@ public class LogbufMetrics implements MeterBinder {
         FunctionCounter.builder("logbuf.archive.bytes.written", archive, RingArchive::bytesWritten)
             .tags(tags)
             .baseUnit(BaseUnits.BYTES)
-            .description("Bytes of records written to the archive's segment files, frame headers included")
+            .description(
+                    "Bytes of chunks written to the archive's segment files, headers, anchors and padding included")
+            .register(registry);
+        FunctionCounter.builder("logbuf.archive.records.dropped", archive, RingArchive::recordsDropped)
+            .tags(tags)
+            .description("Records the archive took that it does not hold and no retry brings back")
+            .register(registry);
+        FunctionCounter.builder("logbuf.archive.records.skipped", archive, RingArchive::recordsSkipped)
+            .tags(tags)
+            .description("Records a reopened file-backed ring delivered again that the archive already held")
+            .register(registry);
+        Gauge.builder("logbuf.archive.durable.position", archive, RingArchive::durablePosition)
+            .tags(tags)
+            .description("Ring position up to which every record is in the archive and forced to the device")
             .register(registry);
         Gauge.builder("logbuf.archive.segments", archive, RingArchive::segmentCount)
             .tags(tags)

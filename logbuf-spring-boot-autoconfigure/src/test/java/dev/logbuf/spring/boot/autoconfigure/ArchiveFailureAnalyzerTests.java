@@ -44,10 +44,10 @@ class ArchiveFailureAnalyzerTests {
     Path directory;
 
     static Stream<Arguments> badArchiveProperties() {
-        return Stream.of(arguments("logbuf.rings.audit.archive.segment-size", "0B", "from 49B to 1GB"),
-                arguments("logbuf.rings.audit.archive.segment-size", "-1MB", "from 49B to 1GB"),
-                arguments("logbuf.rings.audit.archive.segment-size", "48B", "from 49B to 1GB"),
-                arguments("logbuf.rings.audit.archive.segment-size", "2GB", "from 49B to 1GB"),
+        return Stream.of(arguments("logbuf.rings.audit.archive.segment-size", "0B", "from 121B to 1GB"),
+                arguments("logbuf.rings.audit.archive.segment-size", "-1MB", "from 121B to 1GB"),
+                arguments("logbuf.rings.audit.archive.segment-size", "120B", "from 121B to 1GB"),
+                arguments("logbuf.rings.audit.archive.segment-size", "2GB", "from 121B to 1GB"),
                 arguments("logbuf.rings.audit.archive.segment-size", "big", "for example 64MB"),
                 arguments("logbuf.rings.audit.archive.flush", "sometimes", "none, batch or interval"),
                 arguments("logbuf.rings.audit.archive.flush-interval", "0s", "positive duration"),
