@@ -32,10 +32,13 @@ import java.util.zip.CRC32C;
  * <b>Release log</b>: at {@code 0} the number of entries, at {@code 8} the state of the
  * batch in progress (0 none, 1 records handed over, 2 {@code endOfBatch()} returned: the
  * ring is zeroing and releasing it; back to 0 when {@code drainTo} returned), at
- * {@code 16} the batches finished; from {@link #ENTRIES} one 32-byte entry per record the
- * sink was handed, in order: position, sequence, producer, length, flags ({@link #BAD}
- * when the child found it corrupt). An entry is written before its count is, and before
- * the batch is released, so every record the consumer released has its entry.
+ * {@code 16} the batches finished, at {@link #HOLD} a request from the parent to hold the
+ * consumer at a moment (1 inside a batch, after an entry; 2 right after
+ * {@code endOfBatch()}), at {@link #HOLDING} 1 once the consumer holds there; from
+ * {@link #ENTRIES} one 32-byte entry per record the sink was handed, in order: position,
+ * sequence, producer, length, flags ({@link #BAD} when the child found it corrupt). An
+ * entry is written before its count is, and before the batch is released, so every record
+ * the consumer released has its entry.
  */
 final class CrashRecords {
 
@@ -46,6 +49,14 @@ final class CrashRecords {
     static final int ACK_SLOT = 64;
 
     static final int ENTRIES = 64;
+
+    static final int HOLD = 24;
+
+    static final int HOLDING = 32;
+
+    static final long HOLD_IN_BATCH = 1;
+
+    static final long HOLD_AFTER_END_OF_BATCH = 2;
 
     static final int ENTRY = 32;
 

@@ -213,6 +213,24 @@ public final class FileRingCrashChild {
                 // Release: "releasing" (2) once the batch is the ring's to zero and
                 // release, which it does right after this returns.
                 LONG.setRelease(this.releaseLog, 8, 2L);
+                holdIfAsked(CrashRecords.HOLD_AFTER_END_OF_BATCH);
+            }
+        }
+
+        /**
+         * Holds the consumer here until the parent kills the process, when the parent
+         * asked for this moment: a kill that must land inside a batch does not depend on
+         * polling a window of microseconds on a busy machine.
+         */
+        private void holdIfAsked(long moment) {
+            // Acquire: pairs with the parent's release store of the request.
+            if ((long) LONG.getAcquire(this.releaseLog, CrashRecords.HOLD) != moment) {
+                return;
+            }
+            // Release: the batch state and entries above are visible with it.
+            LONG.setRelease(this.releaseLog, CrashRecords.HOLDING, 1L);
+            for (;;) {
+                Thread.onSpinWait();
             }
         }
 
@@ -237,6 +255,7 @@ public final class FileRingCrashChild {
             if (this.dwellPerRecord > 0) {
                 spin(this.dwellPerRecord); // a long batch, so kills land inside one
             }
+            holdIfAsked(CrashRecords.HOLD_IN_BATCH);
         }
 
     }

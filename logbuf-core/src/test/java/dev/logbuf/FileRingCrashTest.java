@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ThreadLocalRandom;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -152,25 +153,54 @@ class FileRingCrashTest {
             child.awaitLine(120, "READY");
             await().atMost(Duration.ofSeconds(120))
                 .pollDelay(Duration.ZERO)
-                .pollInterval(Duration.ofNanos(50_000))
+                .pollInterval(Duration.ofMillis(1))
                 .until(() -> {
                     assertThat(child.isAlive()).as("%s: the child died before it was killed", round).isTrue();
-                    if (acked(ackLog, round.producers()) < round.ackTarget()) {
-                        return false;
-                    }
-                    long batch = (long) CrashRecords.LONG.getAcquire(releaseLog, 8);
-                    return switch (round.moment()) {
-                        case IN_DRAIN_BATCH -> batch == 1L;
-                        case IN_RELEASE -> batch == 2L;
-                        default -> true;
-                    };
+                    return acked(ackLog, round.producers()) >= round.ackTarget();
                 });
+            if (round.moment() == Moment.IN_DRAIN_BATCH || round.moment() == Moment.IN_RELEASE) {
+                awaitMoment(round, child, releaseLog);
+            }
             child.kill();
         }
         CrashRoundResult result = CrashRoundCheck.check(round, ringFile, ackLog, releaseLog);
         Files.delete(ackFile);
         Files.delete(releaseFile);
         return result;
+    }
+
+    /**
+     * Waits for the consumer to be inside a batch ({@code IN_DRAIN_BATCH}) or between a
+     * batch's {@code endOfBatch()} and its release ({@code IN_RELEASE}). A release takes
+     * microseconds, so that window is first polled for a few seconds (a kill there may
+     * land inside the core's release); then, as for a batch, the child is asked to hold
+     * at that moment, which no busy machine can miss.
+     */
+    private static void awaitMoment(Round round, ChildJvm child, MappedByteBuffer releaseLog) {
+        long state = (round.moment() == Moment.IN_DRAIN_BATCH) ? 1L : 2L;
+        if (round.moment() == Moment.IN_RELEASE) {
+            try {
+                await().atMost(Duration.ofSeconds(3))
+                    .pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofNanos(50_000))
+                    .until(() -> (long) CrashRecords.LONG.getAcquire(releaseLog, 8) == state);
+                return;
+            }
+            catch (ConditionTimeoutException ex) {
+                // not seen by polling: ask the child to hold there
+            }
+        }
+        // Release: pairs with the child's acquire load of the request.
+        CrashRecords.LONG.setRelease(releaseLog, CrashRecords.HOLD, (round.moment() == Moment.IN_DRAIN_BATCH)
+                ? CrashRecords.HOLD_IN_BATCH : CrashRecords.HOLD_AFTER_END_OF_BATCH);
+        await().atMost(Duration.ofSeconds(120))
+            .pollDelay(Duration.ZERO)
+            .pollInterval(Duration.ofMillis(1))
+            .until(() -> {
+                assertThat(child.isAlive()).as("%s: the child died before it was killed", round).isTrue();
+                // Acquire: pairs with the child's release of HOLDING.
+                return (long) CrashRecords.LONG.getAcquire(releaseLog, CrashRecords.HOLDING) == 1L;
+            });
     }
 
     static long acked(ByteBuffer ackLog, int producers) {
