@@ -69,6 +69,9 @@ public final class KafkaShipper implements AutoCloseable {
     /** No send failed since the last retry. */
     private static final long NONE = Long.MAX_VALUE;
 
+    /** No record waits for an acknowledgement that does not come. */
+    private static final long NOT_WAITING = Long.MIN_VALUE;
+
     private final Path directory;
 
     private final String topic;
@@ -137,6 +140,12 @@ public final class KafkaShipper implements AutoCloseable {
 
     private volatile boolean stopRequested;
 
+    /**
+     * Written before {@link #stopRequested}: whether the thread first ships what the
+     * archive holds ({@link #stopWhenShipped}).
+     */
+    private volatile boolean shipBeforeStop;
+
     private volatile long stopDeadlineNanos;
 
     private volatile long checkpointSequence = -1;
@@ -146,6 +155,16 @@ public final class KafkaShipper implements AutoCloseable {
     private volatile long recordsMissing;
 
     private volatile boolean drainedAll;
+
+    /**
+     * Since when records have waited without the acknowledged sequence moving,
+     * {@link #NOT_WAITING} while it moves or nothing waits; written by the shipper thread
+     * when it changes, read by {@link #status()}.
+     */
+    private volatile long waitingSinceNanos = NOT_WAITING;
+
+    /** The acknowledged sequence the shipper thread saw at its last turn. */
+    private long progressSequence = Long.MIN_VALUE;
 
     // written by the producer's I/O thread in the send callback (and by the shipper
     // thread when a send fails before it reaches the producer); read by the shipper
@@ -254,6 +273,23 @@ public final class KafkaShipper implements AutoCloseable {
      * @return whether every record sent was acknowledged
      */
     public boolean stop(Duration timeout) {
+        return stop(timeout, false);
+    }
+
+    /**
+     * Ships what the archive holds, then stops: sends every record up to the last one the
+     * archive writer finished (read when the request is seen), waits for their
+     * acknowledgements, retrying as usual while the broker fails, then stops as
+     * {@link #stop(Duration)} does; all of it within {@code timeout}. Call it after the
+     * ring's drain stopped (the writer closed), so that the last records reach the topic
+     * while the broker is up.
+     * @return whether every record the archive held was acknowledged
+     */
+    public boolean stopWhenShipped(Duration timeout) {
+        return stop(timeout, true);
+    }
+
+    private boolean stop(Duration timeout, boolean shipFirst) {
         Objects.requireNonNull(timeout, "timeout");
         synchronized (lifecycle) {
             Thread t = thread;
@@ -264,7 +300,9 @@ public final class KafkaShipper implements AutoCloseable {
                 return drainedAll;
             }
             stopDeadlineNanos = System.nanoTime() + Math.max(0, timeout.toNanos());
-            // volatile write: pairs with the read at the top of every turn
+            shipBeforeStop = shipFirst;
+            // volatile write, after the two above: pairs with the read at the top of
+            // every turn, which then sees them
             stopRequested = true;
             LockSupport.unpark(t);
             try {
@@ -290,8 +328,12 @@ public final class KafkaShipper implements AutoCloseable {
 
     /** A snapshot of the shipper's state and counters. Any thread. */
     public ShipperStatus status() {
-        return new ShipperStatus(state, recordsSent.get(), sendErrors.get(), recordsResent.get(), recordsMissing,
-                writtenSequence, acknowledgedSequence, checkpointSequence, lastError);
+        ShipperState now = state;
+        long waitingSince = waitingSinceNanos;
+        long outage = (waitingSince == NOT_WAITING || (now != ShipperState.SHIPPING && now != ShipperState.RETRYING))
+                ? 0 : Math.max(0, System.nanoTime() - waitingSince);
+        return new ShipperStatus(now, recordsSent.get(), sendErrors.get(), recordsResent.get(), recordsMissing,
+                writtenSequence, acknowledgedSequence, checkpointSequence, lastError, outage);
     }
 
     public String topic() {
@@ -320,8 +362,14 @@ public final class KafkaShipper implements AutoCloseable {
 
     private void run() {
         try {
-            while (!stopRequested) {
+            while (!stopRequested || (shipBeforeStop && System.nanoTime() - stopDeadlineNanos < 0)) {
                 int work = turn();
+                if (stopRequested && work == 0 && failedSequence.get() == NONE && inFlight() == 0
+                        && acknowledgedSequence >= writtenSequence) {
+                    // a turn without work read archive.head again (the cursor found
+                    // nothing new): every record the archive holds is acknowledged
+                    break;
+                }
                 if (work == 0) {
                     LockSupport.parkNanos(this, pollNanos);
                 }
@@ -356,11 +404,34 @@ public final class KafkaShipper implements AutoCloseable {
                         acknowledgedSequence);
             }
         }
-        writtenSequence = cursor.writtenSequence();
+        // never back: the new cursor of a retry says -1 until it has read archive.head
+        // (the lag read 0 meanwhile)
+        long written = cursor.writtenSequence();
+        if (written > writtenSequence) {
+            writtenSequence = written;
+        }
+        watchProgress(now);
         if (saveCheckpoint(now, false)) {
             work++;
         }
         return work;
+    }
+
+    /**
+     * Notes since when records have waited without an acknowledgement: the outage that
+     * {@link ShipperStatus#outageNanos()} reports. Volatile writes only when it changes.
+     */
+    private void watchProgress(long now) {
+        long acknowledged = acknowledgedSequence;
+        if (acknowledged != progressSequence || writtenSequence <= acknowledged) {
+            progressSequence = acknowledged;
+            if (waitingSinceNanos != NOT_WAITING) {
+                waitingSinceNanos = NOT_WAITING;
+            }
+        }
+        else if (waitingSinceNanos == NOT_WAITING) {
+            waitingSinceNanos = now;
+        }
     }
 
     /** Hands records of the archive to the producer while fewer than the limit fly. */
