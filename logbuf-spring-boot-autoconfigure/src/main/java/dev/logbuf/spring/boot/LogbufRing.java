@@ -56,6 +56,13 @@ public final class LogbufRing implements AutoCloseable {
     private volatile ExternalDrain externalDrain;
 
     /**
+     * The ring's Kafka shipper, set when its bean is made (again by each context that
+     * makes one for the logging ring, which outlives contexts); volatile: monitors read
+     * it.
+     */
+    private volatile RingKafkaShipper kafka;
+
+    /**
      * Makes the ring.
      * @param settings the ring's checked settings
      * @param clock the clock of its stall watch and drain loop
@@ -287,6 +294,15 @@ public final class LogbufRing implements AutoCloseable {
     }
 
     /**
+     * The shipper of the ring's archive to Kafka ({@code kafka.topic}); empty when the
+     * ring has none.
+     * @return the shipper
+     */
+    public Optional<RingKafkaShipper> kafka() {
+        return Optional.ofNullable(this.kafka);
+    }
+
+    /**
      * The record at the head when it is claimed but not committed, however briefly.
      * @return the claim
      */
@@ -380,6 +396,14 @@ public final class LogbufRing implements AutoCloseable {
 
     void attach(RingDrainLifecycle drain) {
         this.drain = drain;
+    }
+
+    void attach(RingKafkaShipper kafka) {
+        this.kafka = kafka;
+    }
+
+    Optional<RingDrainLifecycle> drainLifecycle() {
+        return Optional.ofNullable(this.drain);
     }
 
     RingDrainListener drainListener() {
