@@ -28,7 +28,7 @@ class KafkaShipperStartFailureAnalyzer extends AbstractFailureAnalyzer<KafkaShip
         Throwable error = cause.getCause();
         String description = InvalidRingPropertyFailureAnalyzer.describe(ring, property,
                 (value != null) ? value.text() : cause.getTopic(), (value != null) ? value.origin() : null,
-                "the Kafka shipper cannot start: " + error.getMessage());
+                "the Kafka shipper cannot start: " + messages(error));
         String action;
         if (isKafkaException(error)) {
             action = "Correct the Kafka producer settings in spring.kafka.* (spring.kafka.bootstrap-servers,"
@@ -41,6 +41,20 @@ class KafkaShipperStartFailureAnalyzer extends AbstractFailureAnalyzer<KafkaShip
                     + " to ship nothing.";
         }
         return new FailureAnalysis(description, action, cause);
+    }
+
+    /** The messages down the cause chain: Kafka wraps the setting it refuses. */
+    private static String messages(Throwable error) {
+        StringBuilder messages = new StringBuilder(String.valueOf(error.getMessage()));
+        for (Throwable cause = error.getCause(); cause != null && cause != error; cause = cause.getCause()) {
+            if (cause.getMessage() != null && messages.indexOf(cause.getMessage()) < 0) {
+                messages.append(": ").append(cause.getMessage());
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+        }
+        return messages.toString();
     }
 
     private static boolean isKafkaException(Throwable error) {
