@@ -122,7 +122,9 @@ public final class RingKafkaShipper implements SmartLifecycle {
             ShipperStatus status = shipper.status();
             logger.info("Logbuf ring '" + this.ring.name() + "' ships its archive "
                     + this.archive.directory().toAbsolutePath() + " to Kafka topic '" + this.settings.topic() + "' at "
-                    + this.producerSettings.get("bootstrap.servers") + ", after record " + status.checkpointSequence()
+                    + this.producerSettings.get("bootstrap.servers") + ", "
+                    + ((status.checkpointSequence() < 0) ? "from its oldest record"
+                            : "after record " + status.checkpointSequence())
                     + " (checkpoint " + shipper.checkpoint().file() + ")");
         }
     }
