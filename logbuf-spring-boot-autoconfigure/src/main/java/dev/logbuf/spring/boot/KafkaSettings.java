@@ -1,6 +1,7 @@
 package dev.logbuf.spring.boot;
 
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * The checked Kafka settings of one ring ({@code logbuf.rings.<name>.kafka.*}): its
@@ -14,9 +15,11 @@ import java.time.Duration;
  * waits for the acknowledgements
  * @param outageTimeout how long records may wait with no acknowledgement before the
  * ring's health is {@code DOWN}
+ * @param producerProperties producer settings for this ring's shipper only, over those of
+ * {@code spring.kafka.*} ({@code kafka.properties.*})
  */
 public record KafkaSettings(String topic, int maxInFlight, Duration checkpointInterval, Duration shutdownTimeout,
-        Duration outageTimeout) {
+        Duration outageTimeout, Map<String, String> producerProperties) {
 
     /** Kafka's rule for topic names: 1 to 249 letters, digits, '.', '_' or '-'. */
     public static final String TOPIC_PATTERN = "[a-zA-Z0-9._-]{1,249}";

@@ -71,7 +71,8 @@ public final class RingKafkaShipper implements SmartLifecycle {
      * Makes the shipper of {@code ring} and checks its producer settings.
      * @param ring a ring with an archive and Kafka settings
      * @param producerSettings the Kafka producer settings (Spring Boot's
-     * {@code spring.kafka.*} producer properties)
+     * {@code spring.kafka.*} producer properties); the ring's own
+     * {@code kafka.properties.*} override them
      * @throws dev.logbuf.kafka.InvalidProducerSettingException when a setting is missing
      * or could lose records
      */
@@ -83,7 +84,9 @@ public final class RingKafkaShipper implements SmartLifecycle {
         }
         this.archive = ring.archive()
             .orElseThrow(() -> new IllegalArgumentException("Logbuf ring '" + ring.name() + "' has no archive"));
-        this.producerSettings = Collections.unmodifiableMap(new LinkedHashMap<>(producerSettings));
+        Map<String, Object> settings = new LinkedHashMap<>(producerSettings);
+        settings.putAll(this.settings.producerProperties());
+        this.producerSettings = Collections.unmodifiableMap(settings);
         // fails now, naming the setting, rather than when the context starts
         builder().build();
         ring.attach(this);
@@ -197,8 +200,8 @@ public final class RingKafkaShipper implements SmartLifecycle {
     }
 
     /**
-     * The producer settings the shippers are built with (Spring Boot's, before the
-     * shipper completes them).
+     * The producer settings the shippers are built with (Spring Boot's with the ring's
+     * {@code kafka.properties.*} over them, before the shipper completes them).
      * @return the settings, unmodifiable
      */
     public Map<String, Object> producerSettings() {

@@ -31,8 +31,10 @@ class KafkaProducerSettingFailureAnalyzer extends AbstractFailureAnalyzer<KafkaP
                 : "Remove the producer setting " + cause.getSetting()
                         + " where it is made (a KafkaConnectionDetails bean or spring.kafka.* property)")
                 + ". The ring's shipper takes its producer settings from spring.kafka.* (as the application's"
-                + " KafkaTemplate does) and refuses those that could lose or reorder records; to ship nothing,"
-                + " remove " + RingProperty.KAFKA_TOPIC.name(ring) + ".";
+                + " KafkaTemplate does) and refuses those that could lose or reorder records; where the"
+                + " application's own producers need the setting, give the shipper its own value with "
+                + RingProperty.KAFKA_PROPERTIES.name(ring) + "." + cause.getSetting() + ". To ship nothing, remove "
+                + RingProperty.KAFKA_TOPIC.name(ring) + ".";
         return new FailureAnalysis(description.toString(), action, cause);
     }
 

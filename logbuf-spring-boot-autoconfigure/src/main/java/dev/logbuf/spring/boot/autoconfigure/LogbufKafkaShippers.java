@@ -64,7 +64,7 @@ final class LogbufKafkaShippers {
         catch (InvalidProducerSettingException ex) {
             String property = null;
             ConfiguredValue value = null;
-            for (String candidate : properties(ex.setting())) {
+            for (String candidate : properties(name, ex.setting())) {
                 value = RingSettingsBinder.configuredValue(environment, candidate);
                 if (value != null) {
                     property = candidate;
@@ -103,14 +103,17 @@ final class LogbufKafkaShippers {
     }
 
     /**
-     * The {@code spring.kafka.*} properties a producer setting can come from, the most
-     * specific first.
+     * The properties a producer setting can come from, the most specific first: the
+     * ring's {@code kafka.properties.*}, then {@code spring.kafka.*}.
      */
-    static List<String> properties(String setting) {
-        List<String> names = new ArrayList<>(BOOT_PROPERTIES.getOrDefault(setting, List.of()));
+    static List<String> properties(String ring, String setting) {
+        List<String> names = new ArrayList<>();
+        names.add(RingProperty.KAFKA_PROPERTIES.name(ring) + "." + setting);
+        names.add(RingProperty.KAFKA_PROPERTIES.name(ring) + "[" + setting + "]");
+        names.addAll(BOOT_PROPERTIES.getOrDefault(setting, List.of()));
         for (String map : List.of("spring.kafka.producer.properties", "spring.kafka.properties")) {
-            names.add(map + "[" + setting + "]");
             names.add(map + "." + setting);
+            names.add(map + "[" + setting + "]");
         }
         return names;
     }

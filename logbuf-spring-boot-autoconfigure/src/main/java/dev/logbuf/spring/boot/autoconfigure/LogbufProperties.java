@@ -216,6 +216,12 @@ public class LogbufProperties {
          */
         private Duration outageTimeout = Duration.ofMinutes(5);
 
+        /**
+         * Kafka producer settings for this ring's shipper only, over those of
+         * spring.kafka.* (say acks=all where the application's own producers use acks=1).
+         */
+        private Map<String, String> properties = new LinkedHashMap<>();
+
         public String getTopic() {
             return this.topic;
         }
@@ -254,6 +260,14 @@ public class LogbufProperties {
 
         public void setOutageTimeout(Duration outageTimeout) {
             this.outageTimeout = outageTimeout;
+        }
+
+        public Map<String, String> getProperties() {
+            return this.properties;
+        }
+
+        public void setProperties(Map<String, String> properties) {
+            this.properties = properties;
         }
 
     }

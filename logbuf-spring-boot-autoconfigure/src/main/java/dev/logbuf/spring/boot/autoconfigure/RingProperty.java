@@ -102,7 +102,11 @@ enum RingProperty {
     /** {@code kafka.outage-timeout}. */
     KAFKA_OUTAGE_TIMEOUT("kafka.outage-timeout", "the duration must be positive",
             "Set %s to a positive duration such as 5m: how long the archive may hold records the broker does not"
-                    + " acknowledge before the ring's health is DOWN.");
+                    + " acknowledge before the ring's health is DOWN."),
+
+    /** {@code kafka.properties.*}: a map of Kafka producer settings. */
+    KAFKA_PROPERTIES("kafka.properties", "the value must be a Kafka producer setting",
+            "Set %s.<setting> to the value of a Kafka producer setting, such as %s.acks=all.");
 
     /** The prefix of every ring property. */
     static final String PREFIX = "logbuf.rings";
@@ -148,7 +152,8 @@ enum RingProperty {
      * @return the action, naming the property
      */
     String action(String ring) {
-        return String.format(this.action, name(ring));
+        String name = name(ring);
+        return String.format(this.action, name, name);
     }
 
     /**

@@ -181,6 +181,9 @@ public final class RingSettingsBinder {
     }
 
     private static boolean isKnown(ConfigurationPropertyName key) {
+        if (ConfigurationPropertyName.of(RingProperty.KAFKA_PROPERTIES.key()).isAncestorOf(key)) {
+            return true; // a map: any Kafka producer setting below it
+        }
         for (RingProperty property : RingProperty.all()) {
             if (ConfigurationPropertyName.of(property.key()).equals(key)) {
                 return true;
@@ -283,6 +286,17 @@ public final class RingSettingsBinder {
                                     + property.name(name) + ".");
                 }
             }
+            if (!kafka.getProperties().isEmpty()) {
+                String setting = kafka.getProperties().keySet().iterator().next();
+                String property = RingProperty.KAFKA_PROPERTIES.name(name) + "." + setting;
+                ConfiguredValue value = configuredValue(this.environment, property);
+                throw new InvalidRingPropertyException(name, property, kafka.getProperties().get(setting),
+                        (value != null) ? value.origin() : null,
+                        "the ring ships nothing to Kafka (" + topicProperty
+                                + " is not set), so this setting would be ignored",
+                        "Set " + topicProperty + " to ship the ring's archive to a Kafka topic, or remove "
+                                + RingProperty.KAFKA_PROPERTIES.name(name) + ".*.");
+            }
             return null;
         }
         String topic = kafka.getTopic().trim();
@@ -324,7 +338,7 @@ public final class RingSettingsBinder {
         requirePositive(name, RingProperty.KAFKA_SHUTDOWN_TIMEOUT, kafka.getShutdownTimeout());
         requirePositive(name, RingProperty.KAFKA_OUTAGE_TIMEOUT, kafka.getOutageTimeout());
         return new KafkaSettings(topic, kafka.getMaxInFlight(), checkpointInterval, kafka.getShutdownTimeout(),
-                kafka.getOutageTimeout());
+                kafka.getOutageTimeout(), Map.copyOf(kafka.getProperties()));
     }
 
     /**

@@ -3,9 +3,11 @@ package dev.logbuf.spring.boot.autoconfigure;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 
 import dev.logbuf.kafka.KafkaShipper;
+import dev.logbuf.spring.boot.RingKafkaShipper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,6 +20,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -148,7 +151,8 @@ class KafkaFailureAnalyzerTests {
             .contains("Value: \"1\"")
             .contains("Origin: class path resource [kafka/acks-one.yml] - 5:13")
             .contains("producer setting acks=1 can lose records: the shipper needs acks=all")
-            .contains("Correct or remove spring.kafka.producer.acks.");
+            .contains("Correct or remove spring.kafka.producer.acks.")
+            .contains("give the shipper its own value with logbuf.rings.audit.kafka.properties.acks");
     }
 
     @Test
@@ -163,6 +167,49 @@ class KafkaFailureAnalyzerTests {
                     .contains("Value: \"false\"")
                     .contains("enable.idempotence=false can lose records");
             });
+    }
+
+    @Test
+    void theRingsOwnProducerPropertiesOverrideSpringKafkasForItsShipperOnly() {
+        this.runner
+            .withPropertyValues("logbuf.rings.audit.archive.directory=" + this.directory,
+                    "logbuf.rings.audit.kafka.topic=audit", "spring.kafka.producer.acks=1",
+                    "logbuf.rings.audit.kafka.properties.acks=all",
+                    "logbuf.rings.audit.kafka.properties.delivery.timeout.ms=60000")
+            .run((context) -> {
+                assertThat(context).hasNotFailed();
+                RingKafkaShipper shipper = context.getBean(RingKafkaShipper.class);
+                assertThat(shipper.producerSettings()).containsEntry("acks", "all")
+                    .containsEntry("delivery.timeout.ms", "60000")
+                    .containsEntry("bootstrap.servers", List.of("localhost:9"));
+                // the application's own producers keep theirs
+                assertThat(context.getBean(KafkaProperties.class).buildProducerProperties()).containsEntry("acks", "1");
+            });
+    }
+
+    @Test
+    void aRingProducerPropertyThatCouldLoseRecordsIsNamed() {
+        this.runner
+            .withPropertyValues("logbuf.rings.audit.archive.directory=" + this.directory,
+                    "logbuf.rings.audit.kafka.topic=audit", "logbuf.rings.audit.kafka.properties.retries=0")
+            .run((context) -> {
+                FailureAnalysis analysis = analyze(context);
+                assertThat(analysis.getDescription()).contains("Property: logbuf.rings.audit.kafka.properties.retries")
+                    .contains("Value: \"0\"")
+                    .contains("retries=0 turns retries off");
+                assertThat(analysis.getAction())
+                    .startsWith("Correct or remove logbuf.rings.audit.kafka.properties.retries.");
+            });
+    }
+
+    @Test
+    void ringProducerPropertiesWithoutTopicWouldBeIgnoredAndAreRefused() {
+        this.runner
+            .withPropertyValues("logbuf.rings.audit.archive.directory=" + this.directory,
+                    "logbuf.rings.audit.kafka.properties.acks=all")
+            .run((context) -> assertThat(analyze(context).getDescription())
+                .contains("Property: logbuf.rings.audit.kafka.properties.acks")
+                .contains("so this setting would be ignored"));
     }
 
     @Test
