@@ -14,6 +14,7 @@ import dev.logbuf.kafka.ShipperStatus;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.context.Lifecycle;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -55,6 +56,9 @@ public final class RingKafkaShipper implements SmartLifecycle {
 
     private final Map<String, Object> producerSettings;
 
+    /** What opens the ring's archive when it starts, {@code null}: the drain loop. */
+    private final Lifecycle archiveLifecycle;
+
     private final Object lifecycleMonitor = new Object();
 
     /**
@@ -77,7 +81,23 @@ public final class RingKafkaShipper implements SmartLifecycle {
      * or could lose records
      */
     public RingKafkaShipper(LogbufRing ring, Map<String, ?> producerSettings) {
+        this(ring, producerSettings, null);
+    }
+
+    /**
+     * Makes the shipper of {@code ring} and checks its producer settings.
+     * @param ring a ring with an archive and Kafka settings
+     * @param producerSettings the Kafka producer settings (Spring Boot's
+     * {@code spring.kafka.*} producer properties); the ring's own
+     * {@code kafka.properties.*} override them
+     * @param archiveLifecycle the lifecycle whose start opens the ring's archive (the
+     * logging ring's appender set-up), {@code null} for the ring's drain loop
+     * @throws dev.logbuf.kafka.InvalidProducerSettingException when a setting is missing
+     * or could lose records
+     */
+    public RingKafkaShipper(LogbufRing ring, Map<String, ?> producerSettings, Lifecycle archiveLifecycle) {
         this.ring = ring;
+        this.archiveLifecycle = archiveLifecycle;
         this.settings = ring.settings().kafka();
         if (this.settings == null) {
             throw new IllegalArgumentException("Logbuf ring '" + ring.name() + "' has no kafka.topic");
@@ -101,8 +121,8 @@ public final class RingKafkaShipper implements SmartLifecycle {
     }
 
     /**
-     * Starts the ring's drain loop when it is not running yet (it opens the archive),
-     * then a new shipper.
+     * Starts the ring's drain loop (or what else writes its archive) when it is not
+     * running yet: it opens the archive; then a new shipper.
      * @throws KafkaShipperStartException when the shipper cannot start (a damaged
      * checkpoint, a producer setting Kafka refuses)
      */
@@ -112,7 +132,11 @@ public final class RingKafkaShipper implements SmartLifecycle {
             if (this.running) {
                 return;
             }
-            this.ring.drainLifecycle().ifPresent(RingDrainLifecycle::start);
+            Lifecycle archiveWriter = (this.archiveLifecycle != null) ? this.archiveLifecycle
+                    : this.ring.drainLifecycle().orElse(null);
+            if (archiveWriter != null && !archiveWriter.isRunning()) {
+                archiveWriter.start();
+            }
             KafkaShipper shipper = builder().build();
             try {
                 shipper.start();

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.logbuf.kafka.InvalidProducerSettingException;
+import dev.logbuf.spring.boot.LogbufRing;
 import dev.logbuf.spring.boot.LogbufRings;
 import dev.logbuf.spring.boot.RingKafkaShipper;
 import dev.logbuf.spring.boot.autoconfigure.RingSettingsBinder.ConfiguredValue;
@@ -19,6 +20,7 @@ import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.boot.kafka.autoconfigure.SslBundleSslEngineFactory;
 import org.springframework.boot.ssl.SslBundle;
+import org.springframework.context.Lifecycle;
 import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
 
@@ -33,6 +35,9 @@ import org.springframework.util.StringUtils;
 final class LogbufKafkaShippers {
 
     private static final String PREFIX = "spring.kafka";
+
+    /** The bean of the logging ring's appender set-up in the context. */
+    private static final String LOGGING_LIFECYCLE = "logbufLoggingLifecycle";
 
     /** The Boot properties that name a producer setting themselves. */
     private static final Map<String, List<String>> BOOT_PROPERTIES = Map.of(ProducerConfig.ACKS_CONFIG,
@@ -58,8 +63,9 @@ final class LogbufKafkaShippers {
     static RingKafkaShipper createShipper(LogbufRings rings, String name, BeanFactory beanFactory,
             Environment environment) {
         Map<String, Object> settings = producerSettings(beanFactory, environment);
+        LogbufRing ring = rings.get(name);
         try {
-            return new RingKafkaShipper(rings.get(name), settings);
+            return new RingKafkaShipper(ring, settings, archiveLifecycle(beanFactory, ring));
         }
         catch (InvalidProducerSettingException ex) {
             String property = null;
@@ -75,6 +81,22 @@ final class LogbufKafkaShippers {
                     (value != null) ? value.text() : String.valueOf(ex.value()), property,
                     (value != null) ? value.origin() : null, ex);
         }
+    }
+
+    /**
+     * What opens the ring's archive: its drain loop, or for the logging ring (drained by
+     * its appender, {@code output: ring}) the logging set-up's lifecycle. Not a bean
+     * dependency: that would stop the shipper before it, and the shipper must stop after.
+     */
+    private static Lifecycle archiveLifecycle(BeanFactory beanFactory, LogbufRing ring) {
+        String drain = LogbufRingsRegistrar.beanName(ring.name(), "drain");
+        if (beanFactory.containsBean(drain)) {
+            return beanFactory.getBean(drain, Lifecycle.class);
+        }
+        if (ring.externalDrain().isPresent() && beanFactory.containsBean(LOGGING_LIFECYCLE)) {
+            return beanFactory.getBean(LOGGING_LIFECYCLE, Lifecycle.class);
+        }
+        return null;
     }
 
     static Map<String, Object> producerSettings(BeanFactory beanFactory, Environment environment) {

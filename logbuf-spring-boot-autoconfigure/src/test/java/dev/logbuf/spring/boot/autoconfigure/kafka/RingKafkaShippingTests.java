@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import dev.logbuf.Producer;
 import dev.logbuf.kafka.ShipperState;
@@ -15,18 +16,24 @@ import dev.logbuf.spring.boot.autoconfigure.LogbufAutoConfiguration;
 import dev.logbuf.spring.boot.autoconfigure.endpoint.LogbufEndpointAutoConfiguration;
 import dev.logbuf.spring.boot.autoconfigure.health.LogbufHealthContributorAutoConfiguration;
 import dev.logbuf.spring.boot.autoconfigure.kafka.TopicRecords.Shipped;
+import dev.logbuf.spring.boot.autoconfigure.logging.LogbufLoggingAutoConfiguration;
 import dev.logbuf.spring.boot.autoconfigure.metrics.LogbufMetricsAutoConfiguration;
 import dev.logbuf.spring.boot.endpoint.LogbufEndpoint;
 import dev.logbuf.spring.boot.endpoint.LogbufEndpoint.KafkaDescriptor;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -37,6 +44,8 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConf
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -250,6 +259,39 @@ class RingKafkaShippingTests {
         }
     }
 
+    @Test
+    void theLoggingRingsArchiveIsShippedToo() {
+        broker.addTopics(new NewTopic("app-logs", 1, (short) 1));
+        String marker = "shipped log line " + UUID.randomUUID();
+        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(LoggingApplication.class)
+            .web(WebApplicationType.NONE)
+            .run("--logbuf.logging.enabled=true", "--logbuf.logging.output=ring",
+                    "--logbuf.rings.logs.archive.directory=" + this.temp.resolve("logs"),
+                    "--logbuf.rings.logs.kafka.topic=app-logs",
+                    "--spring.kafka.bootstrap-servers=localhost:" + proxy.port())) {
+            LogbufRing logs = context.getBean(LogbufRings.class).get("logs");
+            RingKafkaShipper shipper = logs.kafka().orElseThrow();
+            long before = logs.archive().orElseThrow().writtenSequence().orElse(-1L);
+            Log logger = LogFactory.getLog(RingKafkaShippingTests.class);
+            for (int i = 0; i < 5; i++) {
+                logger.info(marker + " " + i);
+            }
+            // the appender's drain archives them, the shipper ships them
+            await().atMost(Duration.ofMinutes(1))
+                .until(() -> logs.archive().orElseThrow().writtenSequence().orElse(-1L) >= before + 5
+                        && shipper.lag() == 0);
+        }
+        List<String> shipped = TopicRecords.read(broker.getBrokersAsString(), "app-logs", 5, Duration.ofMinutes(1))
+            .stream()
+            .map(Shipped::text)
+            .filter((text) -> text.contains(marker))
+            .toList();
+        assertThat(shipped).hasSize(5);
+        for (int i = 0; i < 5; i++) {
+            assertThat(shipped.get(i)).contains(marker + " " + i);
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> kafkaDetails(Health health) {
         return (Map<String, Object>) health.getDetails().get("kafka");
@@ -287,6 +329,14 @@ class RingKafkaShippingTests {
 
     static String event(long i) {
         return "event " + i + " user=u" + (i % 31);
+    }
+
+    /** An application whose logs go through the ring 'logs', archived and shipped. */
+    @Configuration(proxyBeanMethods = false)
+    @ImportAutoConfiguration({ KafkaAutoConfiguration.class, LogbufAutoConfiguration.class,
+            LogbufLoggingAutoConfiguration.class })
+    static class LoggingApplication {
+
     }
 
 }
