@@ -232,11 +232,18 @@ class RingKafkaShippingTests {
                 finally {
                     proxy.restore();
                 }
+                long restored = System.nanoTime();
                 await().atMost(Duration.ofMinutes(2))
                     .until(() -> acknowledged(rings, "quick") == before + during - 1
                             && acknowledged(rings, "patient") == before + during - 1);
+                long caughtUpMillis = (System.nanoTime() - restored) / 1_000_000;
                 await().atMost(Duration.ofSeconds(30))
                     .until(() -> health(context, "quick").getStatus().equals(Status.UP));
+                System.out.printf(
+                        "starter outage: %d records archived while the broker was away, caught up in %d ms"
+                                + " after the restore; send errors quick %d, patient %d%n",
+                        during, caughtUpMillis, rings.get("quick").kafka().orElseThrow().sendErrors(),
+                        rings.get("patient").kafka().orElseThrow().sendErrors());
                 for (String name : List.of("quick", "patient")) {
                     Health health = health(context, name);
                     assertThat(kafkaDetails(health)).containsEntry("lag", 0L)
@@ -253,6 +260,8 @@ class RingKafkaShippingTests {
                     Duration.ofMinutes(1));
             assertThat(shipped.stream().mapToLong(Shipped::sequence).distinct().count()).as(topic)
                 .isEqualTo(before + during);
+            System.out.printf("starter outage: topic %s holds %d records, %d of them sent twice%n", topic,
+                    shipped.size(), shipped.size() - (before + during));
             for (Shipped record : shipped) {
                 assertThat(record.text()).isEqualTo(event(record.sequence()));
             }
