@@ -22,6 +22,10 @@ import org.apache.commons.logging.LogFactory;
  * (when enabled), the archive (when configured) and the counters that health, meters and
  * the {@code logbuf} endpoint read. Every monitoring method may be called from any thread
  * and never slows the producers or the drain loop.
+ *
+ * <p>
+ * It is above 400 lines because it is the one place health, meters and the endpoint read
+ * a ring from: many short accessors, each with the meaning of what it returns.
  */
 public final class LogbufRing implements AutoCloseable {
 
