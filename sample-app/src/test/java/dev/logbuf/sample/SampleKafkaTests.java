@@ -17,13 +17,15 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -33,24 +35,36 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The sample with its profile {@code kafka} (application-kafka.yml) against a real broker
- * in the test JVM (spring-kafka-test's embedded KRaft broker, whose address replaces the
+ * in the test JVM (Kafka's KRaft test kit, {@link TestBroker}, whose address replaces the
  * profile's {@code localhost:9092}): events posted over HTTP reach the topic
  * {@code audit} each once, in the order they were answered, and health and the endpoint
  * show the shipping.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-        properties = "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}")
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("kafka")
-@EmbeddedKafka(topics = "audit", partitions = 1)
 class SampleKafkaTests {
 
     private static final Path ARCHIVE = createArchiveDirectory();
+
+    private static TestBroker broker;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        broker = TestBroker.start(Map.of());
+        broker.createTopics(new NewTopic("audit", 1, (short) 1));
+    }
+
+    @AfterAll
+    static void stopBroker() throws Exception {
+        broker.close();
+    }
 
     @LocalServerPort
     private int port;
 
     @DynamicPropertySource
     static void archiveDirectory(DynamicPropertyRegistry registry) {
+        registry.add("spring.kafka.bootstrap-servers", () -> broker.bootstrapServers());
         registry.add("logbuf.rings.audit.archive.directory", ARCHIVE::toString);
         registry.add("logbuf.rings.audit.file", () -> ARCHIVE.resolveSibling(ARCHIVE.getFileName() + ".ring"));
     }
@@ -88,8 +102,8 @@ class SampleKafkaTests {
         List<String> shipped = new ArrayList<>();
         List<Long> sequences = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
-                Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, System.getProperty("spring.embedded.kafka.brokers")),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
             TopicPartition partition = new TopicPartition("audit", 0);
             consumer.assign(List.of(partition));
             consumer.seekToBeginning(List.of(partition));

@@ -46,7 +46,6 @@ import org.springframework.boot.test.context.assertj.AssertableApplicationContex
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -62,7 +61,7 @@ class RingKafkaShippingTests {
 
     private static TcpProxy proxy;
 
-    private static EmbeddedKafkaKraftBroker broker;
+    private static TestBroker broker;
 
     @TempDir
     Path temp;
@@ -70,16 +69,14 @@ class RingKafkaShippingTests {
     @BeforeAll
     static void startBroker() throws Exception {
         proxy = new TcpProxy();
-        broker = new EmbeddedKafkaKraftBroker(1, 1);
-        broker.brokerProperty("advertised.listeners", "EXTERNAL://localhost:" + proxy.port());
-        broker.afterPropertiesSet();
-        String bound = broker.getBrokersAsString();
+        broker = TestBroker.start(Map.of("advertised.listeners", "EXTERNAL://localhost:" + proxy.port()));
+        String bound = broker.bootstrapServers();
         proxy.target(Integer.parseInt(bound.substring(bound.lastIndexOf(':') + 1)));
     }
 
     @AfterAll
-    static void stopBroker() {
-        broker.destroy();
+    static void stopBroker() throws Exception {
+        broker.close();
         proxy.close();
     }
 
@@ -95,8 +92,8 @@ class RingKafkaShippingTests {
     }
 
     @Test
-    void everyRecordIsInTheTopicOnceAndInOrderTheLastOnesShippedAtShutdown() {
-        broker.addTopics(new NewTopic("audit-events", 3, (short) 1));
+    void everyRecordIsInTheTopicOnceAndInOrderTheLastOnesShippedAtShutdown() throws Exception {
+        broker.createTopics(new NewTopic("audit-events", 3, (short) 1));
         int records = 20_000;
         Path archive = this.temp.resolve("audit");
         this.runner()
@@ -153,7 +150,7 @@ class RingKafkaShippingTests {
                 assertThat(shipper.status().orElseThrow().checkpointSequence()).isEqualTo(records - 1);
                 assertThat(shipper.lag()).isZero();
             });
-        List<Shipped> shipped = TopicRecords.read(broker.getBrokersAsString(), "audit-events", records,
+        List<Shipped> shipped = TopicRecords.read(broker.bootstrapServers(), "audit-events", records,
                 Duration.ofMinutes(1));
         assertThat(shipped).hasSize(records);
         for (int i = 0; i < records; i++) {
@@ -166,8 +163,8 @@ class RingKafkaShippingTests {
     }
 
     @Test
-    void anUnreachableBrokerShowsInHealthTheEndpointAndTheMetersThenShippingCatchesUp() {
-        broker.addTopics(new NewTopic("orders-a", 1, (short) 1), new NewTopic("orders-b", 1, (short) 1));
+    void anUnreachableBrokerShowsInHealthTheEndpointAndTheMetersThenShippingCatchesUp() throws Exception {
+        broker.createTopics(new NewTopic("orders-a", 1, (short) 1), new NewTopic("orders-b", 1, (short) 1));
         int before = 2_000;
         int during = 3_000;
         this.runner()
@@ -256,7 +253,7 @@ class RingKafkaShippingTests {
             });
         // nothing lost; a record sent twice was in flight at the cut, with its sequence
         for (String topic : List.of("orders-a", "orders-b")) {
-            List<Shipped> shipped = TopicRecords.read(broker.getBrokersAsString(), topic, before + during,
+            List<Shipped> shipped = TopicRecords.read(broker.bootstrapServers(), topic, before + during,
                     Duration.ofMinutes(1));
             assertThat(shipped.stream().mapToLong(Shipped::sequence).distinct().count()).as(topic)
                 .isEqualTo(before + during);
@@ -269,8 +266,8 @@ class RingKafkaShippingTests {
     }
 
     @Test
-    void theLoggingRingsArchiveIsShippedToo() {
-        broker.addTopics(new NewTopic("app-logs", 1, (short) 1));
+    void theLoggingRingsArchiveIsShippedToo() throws Exception {
+        broker.createTopics(new NewTopic("app-logs", 1, (short) 1));
         String marker = "shipped log line " + UUID.randomUUID();
         try (ConfigurableApplicationContext context = new SpringApplicationBuilder(LoggingApplication.class)
             .web(WebApplicationType.NONE)
@@ -290,7 +287,7 @@ class RingKafkaShippingTests {
                 .until(() -> logs.archive().orElseThrow().writtenSequence().orElse(-1L) >= before + 5
                         && shipper.lag() == 0);
         }
-        List<String> shipped = TopicRecords.read(broker.getBrokersAsString(), "app-logs", 5, Duration.ofMinutes(1))
+        List<String> shipped = TopicRecords.read(broker.bootstrapServers(), "app-logs", 5, Duration.ofMinutes(1))
             .stream()
             .map(Shipped::text)
             .filter((text) -> text.contains(marker))
