@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import dev.logbuf.kafka.KafkaShipper;
 import dev.logbuf.kafka.KafkaShipperBuilder;
@@ -56,8 +57,11 @@ public final class RingKafkaShipper implements SmartLifecycle {
 
     private final Map<String, Object> producerSettings;
 
-    /** What opens the ring's archive when it starts, {@code null}: the drain loop. */
-    private final Lifecycle archiveLifecycle;
+    /**
+     * What opens the ring's archive when it starts, looked up at start; {@code null} from
+     * it: the ring's drain loop.
+     */
+    private final Supplier<Lifecycle> archiveLifecycle;
 
     private final Object lifecycleMonitor = new Object();
 
@@ -81,7 +85,7 @@ public final class RingKafkaShipper implements SmartLifecycle {
      * or could lose records
      */
     public RingKafkaShipper(LogbufRing ring, Map<String, ?> producerSettings) {
-        this(ring, producerSettings, null);
+        this(ring, producerSettings, () -> null);
     }
 
     /**
@@ -91,11 +95,12 @@ public final class RingKafkaShipper implements SmartLifecycle {
      * {@code spring.kafka.*} producer properties); the ring's own
      * {@code kafka.properties.*} override them
      * @param archiveLifecycle the lifecycle whose start opens the ring's archive (the
-     * logging ring's appender set-up), {@code null} for the ring's drain loop
+     * logging ring's appender set-up), called at each start; it returns {@code null} for
+     * the ring's drain loop
      * @throws dev.logbuf.kafka.InvalidProducerSettingException when a setting is missing
      * or could lose records
      */
-    public RingKafkaShipper(LogbufRing ring, Map<String, ?> producerSettings, Lifecycle archiveLifecycle) {
+    public RingKafkaShipper(LogbufRing ring, Map<String, ?> producerSettings, Supplier<Lifecycle> archiveLifecycle) {
         this.ring = ring;
         this.archiveLifecycle = archiveLifecycle;
         this.settings = ring.settings().kafka();
@@ -132,8 +137,10 @@ public final class RingKafkaShipper implements SmartLifecycle {
             if (this.running) {
                 return;
             }
-            Lifecycle archiveWriter = (this.archiveLifecycle != null) ? this.archiveLifecycle
-                    : this.ring.drainLifecycle().orElse(null);
+            Lifecycle archiveWriter = this.archiveLifecycle.get();
+            if (archiveWriter == null) {
+                archiveWriter = this.ring.drainLifecycle().orElse(null);
+            }
             if (archiveWriter != null && !archiveWriter.isRunning()) {
                 archiveWriter.start();
             }

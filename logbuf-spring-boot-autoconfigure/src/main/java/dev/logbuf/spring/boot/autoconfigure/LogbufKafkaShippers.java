@@ -65,7 +65,7 @@ final class LogbufKafkaShippers {
         Map<String, Object> settings = producerSettings(beanFactory, environment);
         LogbufRing ring = rings.get(name);
         try {
-            return new RingKafkaShipper(ring, settings, archiveLifecycle(beanFactory, ring));
+            return new RingKafkaShipper(ring, settings, () -> archiveLifecycle(beanFactory, ring));
         }
         catch (InvalidProducerSettingException ex) {
             String property = null;
@@ -84,15 +84,13 @@ final class LogbufKafkaShippers {
     }
 
     /**
-     * What opens the ring's archive: its drain loop, or for the logging ring (drained by
-     * its appender, {@code output: ring}) the logging set-up's lifecycle. Not a bean
-     * dependency: that would stop the shipper before it, and the shipper must stop after.
+     * What opens the logging ring's archive (drained by its appender, {@code output:
+     * ring}): the logging set-up's lifecycle; {@code null} for another ring (its drain
+     * loop). Looked up when the shipper starts, never while the shipper bean is made:
+     * Spring would then record the shipper as depending on that bean, as it did with the
+     * drain loop under AOT, and stop the shipper first, where it must stop after.
      */
     private static Lifecycle archiveLifecycle(BeanFactory beanFactory, LogbufRing ring) {
-        String drain = LogbufRingsRegistrar.beanName(ring.name(), "drain");
-        if (beanFactory.containsBean(drain)) {
-            return beanFactory.getBean(drain, Lifecycle.class);
-        }
         if (ring.externalDrain().isPresent() && beanFactory.containsBean(LOGGING_LIFECYCLE)) {
             return beanFactory.getBean(LOGGING_LIFECYCLE, Lifecycle.class);
         }

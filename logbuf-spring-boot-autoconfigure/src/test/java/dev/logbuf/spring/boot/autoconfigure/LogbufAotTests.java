@@ -19,6 +19,7 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.AnnotationConfigUtils;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -111,6 +112,12 @@ class LogbufAotTests {
             // the checkpoint the shipper made at its start, in the directory the archive
             // writer made when the drain loop opened it
             assertThat(archive.resolve("kafka-orders.checkpoint")).isRegularFile();
+            // the shipper stops after the drain loop (its lower phase): Spring stops a
+            // bean's dependents first, so it must not be one of the drain loop's
+            assertThat(context.getBeanFactory().getDependentBeans("logbuf.shipped.drain"))
+                .doesNotContain("logbuf.shipped.kafka");
+            assertThat(shipper.getPhase())
+                .isLessThan(context.getBean("logbuf.shipped.drain", SmartLifecycle.class).getPhase());
         });
     }
 
