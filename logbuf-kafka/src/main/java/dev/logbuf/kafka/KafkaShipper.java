@@ -69,9 +69,6 @@ public final class KafkaShipper implements AutoCloseable {
     /** No send failed since the last retry. */
     private static final long NONE = Long.MAX_VALUE;
 
-    /** No record waits for an acknowledgement that does not come. */
-    private static final long NOT_WAITING = Long.MIN_VALUE;
-
     private final Path directory;
 
     private final String topic;
@@ -157,14 +154,20 @@ public final class KafkaShipper implements AutoCloseable {
     private volatile boolean drainedAll;
 
     /**
-     * Since when records have waited without the acknowledged sequence moving,
-     * {@link #NOT_WAITING} while it moves or nothing waits; written by the shipper thread
-     * when it changes, read by {@link #status()}.
+     * When the current wait for the broker began: the shipper thread writes it as it
+     * hands a record to the producer while nothing waited (nothing in flight, nothing
+     * unacknowledged). The volatile write pairs with the read in {@link #status()}, which
+     * counts the outage from it or from the last acknowledgement, the later of the two.
+     * Written before the send, so a send that blocks (the producer waiting for metadata
+     * for {@code max.block.ms}) counts as waiting too.
      */
-    private volatile long waitingSinceNanos = NOT_WAITING;
+    private volatile long waitingSinceNanos;
 
-    /** The acknowledged sequence the shipper thread saw at its last turn. */
-    private long progressSequence = Long.MIN_VALUE;
+    /**
+     * When the broker last acknowledged a record: written by the producer's I/O thread in
+     * the callback, read by {@link #status()}.
+     */
+    private volatile long acknowledgedNanos;
 
     // written by the producer's I/O thread in the send callback (and by the shipper
     // thread when a send fails before it reaches the producer); read by the shipper
@@ -259,6 +262,8 @@ public final class KafkaShipper implements AutoCloseable {
             // from the oldest record present: what was deleted before is not missing
             gapsCountedUpTo = saved < 0 ? Long.MAX_VALUE : saved;
             lastCheckpointNanos = System.nanoTime();
+            waitingSinceNanos = lastCheckpointNanos;
+            acknowledgedNanos = lastCheckpointNanos;
             state = ShipperState.SHIPPING;
             thread = threadFactory.newThread(this::run);
             thread.setName("logbuf-kafka-" + ring);
@@ -329,11 +334,18 @@ public final class KafkaShipper implements AutoCloseable {
     /** A snapshot of the shipper's state and counters. Any thread. */
     public ShipperStatus status() {
         ShipperState now = state;
-        long waitingSince = waitingSinceNanos;
-        long outage = (waitingSince == NOT_WAITING || (now != ShipperState.SHIPPING && now != ShipperState.RETRYING))
-                ? 0 : Math.max(0, System.nanoTime() - waitingSince);
-        return new ShipperStatus(now, recordsSent.get(), sendErrors.get(), recordsResent.get(), recordsMissing,
-                writtenSequence, acknowledgedSequence, checkpointSequence, lastError, outage);
+        long acknowledged = acknowledgedSequence;
+        long written = writtenSequence;
+        long outage = 0;
+        if ((now == ShipperState.SHIPPING || now == ShipperState.RETRYING)
+                && (inFlight() > 0 || written > acknowledged)) {
+            long waitingSince = waitingSinceNanos;
+            long lastAcknowledged = acknowledgedNanos;
+            long since = (lastAcknowledged - waitingSince > 0) ? lastAcknowledged : waitingSince;
+            outage = Math.max(0, System.nanoTime() - since);
+        }
+        return new ShipperStatus(now, recordsSent.get(), sendErrors.get(), recordsResent.get(), recordsMissing, written,
+                acknowledged, checkpointSequence, lastError, outage);
     }
 
     public String topic() {
@@ -410,28 +422,10 @@ public final class KafkaShipper implements AutoCloseable {
         if (written > writtenSequence) {
             writtenSequence = written;
         }
-        watchProgress(now);
         if (saveCheckpoint(now, false)) {
             work++;
         }
         return work;
-    }
-
-    /**
-     * Notes since when records have waited without an acknowledgement: the outage that
-     * {@link ShipperStatus#outageNanos()} reports. Volatile writes only when it changes.
-     */
-    private void watchProgress(long now) {
-        long acknowledged = acknowledgedSequence;
-        if (acknowledged != progressSequence || writtenSequence <= acknowledged) {
-            progressSequence = acknowledged;
-            if (waitingSinceNanos != NOT_WAITING) {
-                waitingSinceNanos = NOT_WAITING;
-            }
-        }
-        else if (waitingSinceNanos == NOT_WAITING) {
-            waitingSinceNanos = now;
-        }
     }
 
     /** Hands records of the archive to the producer while fewer than the limit fly. */
@@ -487,6 +481,10 @@ public final class KafkaShipper implements AutoCloseable {
         }
         ProducerRecord<byte[], byte[]> message = new ProducerRecord<>(topic, null, null, key, record.toByteArray(),
                 headers);
+        if (inFlight() == 0 && acknowledgedSequence >= writtenSequence && failedSequence.get() == NONE) {
+            // nothing waited: a wait for the broker begins with this record
+            waitingSinceNanos = System.nanoTime();
+        }
         sendsStarted.incrementAndGet();
         try {
             producer.send(message, new Acknowledgement(sequence));
@@ -641,6 +639,8 @@ public final class KafkaShipper implements AutoCloseable {
         @Override
         public void onCompletion(RecordMetadata metadata, Exception exception) {
             if (exception == null) {
+                // volatile write: pairs with the read in status()
+                acknowledgedNanos = System.nanoTime();
                 recordsSent.incrementAndGet();
                 if (sequence < failedSequence.get() && sequence > acknowledgedSequence) {
                     // volatile write: pairs with the read in saveCheckpoint() and
