@@ -109,9 +109,9 @@ public final class RingKafkaShipper implements SmartLifecycle {
         }
         this.archive = ring.archive()
             .orElseThrow(() -> new IllegalArgumentException("Logbuf ring '" + ring.name() + "' has no archive"));
-        Map<String, Object> settings = new LinkedHashMap<>(producerSettings);
-        settings.putAll(this.settings.producerProperties());
-        this.producerSettings = Collections.unmodifiableMap(settings);
+        Map<String, Object> merged = new LinkedHashMap<>(producerSettings);
+        merged.putAll(this.settings.producerProperties());
+        this.producerSettings = Collections.unmodifiableMap(merged);
         // fails now, naming the setting, rather than when the context starts
         builder().build();
         ring.attach(this);
