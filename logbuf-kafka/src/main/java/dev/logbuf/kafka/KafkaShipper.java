@@ -137,6 +137,12 @@ public final class KafkaShipper implements AutoCloseable {
 
     private volatile boolean stopRequested;
 
+    /**
+     * Written before {@link #stopRequested}: whether the thread first ships what the
+     * archive holds ({@link #stopWhenShipped}).
+     */
+    private volatile boolean shipBeforeStop;
+
     private volatile long stopDeadlineNanos;
 
     private volatile long checkpointSequence = -1;
@@ -146,6 +152,22 @@ public final class KafkaShipper implements AutoCloseable {
     private volatile long recordsMissing;
 
     private volatile boolean drainedAll;
+
+    /**
+     * When the current wait for the broker began: the shipper thread writes it as it
+     * hands a record to the producer while nothing waited (nothing in flight, nothing
+     * unacknowledged). The volatile write pairs with the read in {@link #status()}, which
+     * counts the outage from it or from the last acknowledgement, the later of the two.
+     * Written before the send, so a send that blocks (the producer waiting for metadata
+     * for {@code max.block.ms}) counts as waiting too.
+     */
+    private volatile long waitingSinceNanos;
+
+    /**
+     * When the broker last acknowledged a record: written by the producer's I/O thread in
+     * the callback, read by {@link #status()}.
+     */
+    private volatile long acknowledgedNanos;
 
     // written by the producer's I/O thread in the send callback (and by the shipper
     // thread when a send fails before it reaches the producer); read by the shipper
@@ -240,6 +262,8 @@ public final class KafkaShipper implements AutoCloseable {
             // from the oldest record present: what was deleted before is not missing
             gapsCountedUpTo = saved < 0 ? Long.MAX_VALUE : saved;
             lastCheckpointNanos = System.nanoTime();
+            waitingSinceNanos = lastCheckpointNanos;
+            acknowledgedNanos = lastCheckpointNanos;
             state = ShipperState.SHIPPING;
             thread = threadFactory.newThread(this::run);
             thread.setName("logbuf-kafka-" + ring);
@@ -254,6 +278,23 @@ public final class KafkaShipper implements AutoCloseable {
      * @return whether every record sent was acknowledged
      */
     public boolean stop(Duration timeout) {
+        return stop(timeout, false);
+    }
+
+    /**
+     * Ships what the archive holds, then stops: sends every record up to the last one the
+     * archive writer finished (read when the request is seen), waits for their
+     * acknowledgements, retrying as usual while the broker fails, then stops as
+     * {@link #stop(Duration)} does; all of it within {@code timeout}. Call it after the
+     * ring's drain stopped (the writer closed), so that the last records reach the topic
+     * while the broker is up.
+     * @return whether every record the archive held was acknowledged
+     */
+    public boolean stopWhenShipped(Duration timeout) {
+        return stop(timeout, true);
+    }
+
+    private boolean stop(Duration timeout, boolean shipFirst) {
         Objects.requireNonNull(timeout, "timeout");
         synchronized (lifecycle) {
             Thread t = thread;
@@ -264,7 +305,9 @@ public final class KafkaShipper implements AutoCloseable {
                 return drainedAll;
             }
             stopDeadlineNanos = System.nanoTime() + Math.max(0, timeout.toNanos());
-            // volatile write: pairs with the read at the top of every turn
+            shipBeforeStop = shipFirst;
+            // volatile write, after the two above: pairs with the read at the top of
+            // every turn, which then sees them
             stopRequested = true;
             LockSupport.unpark(t);
             try {
@@ -290,8 +333,19 @@ public final class KafkaShipper implements AutoCloseable {
 
     /** A snapshot of the shipper's state and counters. Any thread. */
     public ShipperStatus status() {
-        return new ShipperStatus(state, recordsSent.get(), sendErrors.get(), recordsResent.get(), recordsMissing,
-                writtenSequence, acknowledgedSequence, checkpointSequence, lastError);
+        ShipperState now = state;
+        long acknowledged = acknowledgedSequence;
+        long written = writtenSequence;
+        long outage = 0;
+        if ((now == ShipperState.SHIPPING || now == ShipperState.RETRYING)
+                && (inFlight() > 0 || written > acknowledged)) {
+            long waitingSince = waitingSinceNanos;
+            long lastAcknowledged = acknowledgedNanos;
+            long since = (lastAcknowledged - waitingSince > 0) ? lastAcknowledged : waitingSince;
+            outage = Math.max(0, System.nanoTime() - since);
+        }
+        return new ShipperStatus(now, recordsSent.get(), sendErrors.get(), recordsResent.get(), recordsMissing, written,
+                acknowledged, checkpointSequence, lastError, outage);
     }
 
     public String topic() {
@@ -320,8 +374,14 @@ public final class KafkaShipper implements AutoCloseable {
 
     private void run() {
         try {
-            while (!stopRequested) {
+            while (!stopRequested || (shipBeforeStop && System.nanoTime() - stopDeadlineNanos < 0)) {
                 int work = turn();
+                if (stopRequested && work == 0 && failedSequence.get() == NONE && inFlight() == 0
+                        && acknowledgedSequence >= writtenSequence) {
+                    // a turn without work read archive.head again (the cursor found
+                    // nothing new): every record the archive holds is acknowledged
+                    break;
+                }
                 if (work == 0) {
                     LockSupport.parkNanos(this, pollNanos);
                 }
@@ -356,7 +416,12 @@ public final class KafkaShipper implements AutoCloseable {
                         acknowledgedSequence);
             }
         }
-        writtenSequence = cursor.writtenSequence();
+        // never back: the new cursor of a retry says -1 until it has read archive.head
+        // (the lag read 0 meanwhile)
+        long written = cursor.writtenSequence();
+        if (written > writtenSequence) {
+            writtenSequence = written;
+        }
         if (saveCheckpoint(now, false)) {
             work++;
         }
@@ -416,6 +481,10 @@ public final class KafkaShipper implements AutoCloseable {
         }
         ProducerRecord<byte[], byte[]> message = new ProducerRecord<>(topic, null, null, key, record.toByteArray(),
                 headers);
+        if (inFlight() == 0 && acknowledgedSequence >= writtenSequence && failedSequence.get() == NONE) {
+            // nothing waited: a wait for the broker begins with this record
+            waitingSinceNanos = System.nanoTime();
+        }
         sendsStarted.incrementAndGet();
         try {
             producer.send(message, new Acknowledgement(sequence));
@@ -570,6 +639,8 @@ public final class KafkaShipper implements AutoCloseable {
         @Override
         public void onCompletion(RecordMetadata metadata, Exception exception) {
             if (exception == null) {
+                // volatile write: pairs with the read in status()
+                acknowledgedNanos = System.nanoTime();
                 recordsSent.incrementAndGet();
                 if (sequence < failedSequence.get() && sequence > acknowledgedSequence) {
                     // volatile write: pairs with the read in saveCheckpoint() and

@@ -20,10 +20,14 @@ package dev.logbuf.kafka;
  * restart point), -1 when none
  * @param lastError the last failure (a send, the checkpoint, the archive), null once
  * records are acknowledged again
+ * @param outageNanos how long records have waited while the broker acknowledged none of
+ * them (the producer retrying on its own, then the shipper): 0 while acknowledgements
+ * come or nothing waits, and when the shipper is not running. Lag alone says little (a
+ * burst); this says the broker is away or refuses a record
  */
 public record ShipperStatus(ShipperState state, long recordsSent, long sendErrors, long recordsResent,
         long recordsMissing, long writtenSequence, long acknowledgedSequence, long checkpointSequence,
-        Throwable lastError) {
+        Throwable lastError, long outageNanos) {
 
     /**
      * Records the archive holds that the broker has not acknowledged yet: written minus

@@ -120,11 +120,45 @@ class KafkaShipperEndToEndTest {
         assertThat(status.state()).isEqualTo(ShipperState.RETRYING);
         assertThat(status.acknowledgedSequence()).as("up to the refused record, not past it").isEqualTo(9);
         assertThat(status.lag()).isEqualTo(11);
+        // records wait and the broker acknowledges none of them: an outage, as health
+        // shows it
+        await().atMost(Duration.ofSeconds(30)).until(() -> shipper.status().outageNanos() > 0);
         assertThat(status.lastError()).isInstanceOf(KafkaShippingException.class)
             .hasMessageContaining("sending record 10 of " + dir)
             .hasMessageContaining("RecordTooLargeException");
         shipper.stop(Duration.ofSeconds(5));
         assertThat(ArchiveCheckpoint.of(dir, "kafka-" + topic).read()).isEqualTo(9);
+    }
+
+    @Test
+    void stopWhenShippedSendsWhatTheArchiveHoldsBeforeItStops() {
+        String topic = "last-records";
+        broker.addTopics(new NewTopic(topic, 1, (short) 1));
+        int records = 5_000;
+        try (ArchiveWriter archive = ArchiveWriter.open(dir)) {
+            for (int i = 0; i < records; i++) {
+                byte[] record = payload(i);
+                archive.onRecord(java.nio.ByteBuffer.wrap(record), 0, record.length, -1);
+            }
+            archive.endOfBatch();
+        }
+        // the writer is closed, as after the ring's drain stopped: the shipper, stopped
+        // at
+        // once, still sends every record first
+        KafkaShipper shipper = KafkaShipper.builder(dir, topic)
+            .producerSettings(Map.of("bootstrap.servers", broker.getBrokersAsString()))
+            .maxInFlight(500)
+            .build();
+        shipper.start();
+        assertThat(shipper.stopWhenShipped(Duration.ofMinutes(1))).isTrue();
+        ShipperStatus status = shipper.status();
+        assertThat(status.state()).isEqualTo(ShipperState.STOPPED);
+        assertThat(status.acknowledgedSequence()).isEqualTo(records - 1);
+        assertThat(status.outageNanos()).isZero();
+        assertThat(ArchiveCheckpoint.of(dir, "kafka-" + topic).read()).isEqualTo(records - 1);
+        List<Shipped> shipped = TopicRecords.read(broker.getBrokersAsString(), topic, records, Duration.ofMinutes(1));
+        assertThat(shipped).extracting(Shipped::sequence)
+            .containsExactlyElementsOf(java.util.stream.LongStream.range(0, records).boxed().toList());
     }
 
     static byte[] payload(long i) {

@@ -107,6 +107,7 @@ class KafkaShipperOutageTest {
             .isGreaterThanOrEqualTo(RECORDS - 1 - acknowledgedAtCut - MAX_IN_FLIGHT);
         assertThat(down.lastError()).isInstanceOf(KafkaShippingException.class).hasMessageContaining("topic " + topic);
         assertThat(down.checkpointSequence()).isLessThanOrEqualTo(down.acknowledgedSequence());
+        assertThat(down.outageNanos()).as("records wait, none acknowledged").isPositive();
 
         proxy.restore();
         long restored = System.nanoTime();
@@ -119,6 +120,7 @@ class KafkaShipperOutageTest {
         ShipperStatus end = shipper.status();
         assertThat(end.lag()).isZero();
         assertThat(end.lastError()).isNull();
+        assertThat(end.outageNanos()).isZero();
         assertThat(end.checkpointSequence()).isEqualTo(RECORDS - 1);
 
         List<Shipped> shipped = TopicRecords.read(viaProxy, topic, RECORDS, Duration.ofMinutes(1));

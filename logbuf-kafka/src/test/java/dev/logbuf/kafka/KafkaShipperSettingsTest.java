@@ -49,7 +49,11 @@ class KafkaShipperSettingsTest {
     void settingsThatCouldLoseOrReorderRecordsAreRefusedNamingTheSettingAndTheValueToUse() {
         assertThatThrownBy(() -> builder(settings("acks", "1")).build()).isInstanceOf(IllegalArgumentException.class)
             .hasMessageContaining("acks=1")
-            .hasMessageContaining("acks=all");
+            .hasMessageContaining("acks=all")
+            .isInstanceOfSatisfying(InvalidProducerSettingException.class, e -> {
+                assertThat(e.setting()).isEqualTo("acks");
+                assertThat(e.value()).isEqualTo("1");
+            });
         assertThatThrownBy(() -> builder(settings("enable.idempotence", false)).build())
             .isInstanceOf(IllegalArgumentException.class)
             .hasMessageContaining("enable.idempotence=false")
@@ -62,7 +66,9 @@ class KafkaShipperSettingsTest {
             .hasMessageContaining("retries=0");
         assertThatThrownBy(() -> builder(settings("transactional.id", "tx")).build())
             .isInstanceOf(IllegalArgumentException.class)
-            .hasMessageContaining("transactional.id=tx");
+            .hasMessageContaining("transactional.id=tx")
+            .isInstanceOfSatisfying(InvalidProducerSettingException.class,
+                    e -> assertThat(e.setting()).isEqualTo("transactional.id"));
         assertThatThrownBy(() -> builder(new HashMap<>()).build()).isInstanceOf(IllegalArgumentException.class)
             .hasMessageContaining("bootstrap.servers is missing");
         assertThatThrownBy(() -> builder(settings("max.in.flight.requests.per.connection", "five")).build())

@@ -22,6 +22,10 @@ import org.apache.commons.logging.LogFactory;
  * (when enabled), the archive (when configured) and the counters that health, meters and
  * the {@code logbuf} endpoint read. Every monitoring method may be called from any thread
  * and never slows the producers or the drain loop.
+ *
+ * <p>
+ * It is above 400 lines because it is the one place health, meters and the endpoint read
+ * a ring from: many short accessors, each with the meaning of what it returns.
  */
 public final class LogbufRing implements AutoCloseable {
 
@@ -54,6 +58,13 @@ public final class LogbufRing implements AutoCloseable {
 
     /** A drain outside the starter, set once; volatile: monitors read it. */
     private volatile ExternalDrain externalDrain;
+
+    /**
+     * The ring's Kafka shipper, set when its bean is made (again by each context that
+     * makes one for the logging ring, which outlives contexts); volatile: monitors read
+     * it.
+     */
+    private volatile RingKafkaShipper kafka;
 
     /**
      * Makes the ring.
@@ -287,6 +298,15 @@ public final class LogbufRing implements AutoCloseable {
     }
 
     /**
+     * The shipper of the ring's archive to Kafka ({@code kafka.topic}); empty when the
+     * ring has none.
+     * @return the shipper
+     */
+    public Optional<RingKafkaShipper> kafka() {
+        return Optional.ofNullable(this.kafka);
+    }
+
+    /**
      * The record at the head when it is claimed but not committed, however briefly.
      * @return the claim
      */
@@ -380,6 +400,14 @@ public final class LogbufRing implements AutoCloseable {
 
     void attach(RingDrainLifecycle drain) {
         this.drain = drain;
+    }
+
+    void attach(RingKafkaShipper kafka) {
+        this.kafka = kafka;
+    }
+
+    Optional<RingDrainLifecycle> drainLifecycle() {
+        return Optional.ofNullable(this.drain);
     }
 
     RingDrainListener drainListener() {

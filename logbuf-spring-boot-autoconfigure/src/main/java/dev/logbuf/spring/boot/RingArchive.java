@@ -157,6 +157,16 @@ public final class RingArchive {
     }
 
     /**
+     * Segments retention keeps over its limits because a checkpoint (a Kafka shipper's)
+     * still needs them: records not yet shipped; 0 before the first open.
+     * @return the segments held
+     */
+    public int segmentsHeld() {
+        ArchiveWriter writer = this.writers.current;
+        return (writer != null) ? writer.segmentsHeld() : 0;
+    }
+
+    /**
      * Sequence of the last record handed to the operating system, -1 when none; empty
      * before the first open.
      * @return the sequence

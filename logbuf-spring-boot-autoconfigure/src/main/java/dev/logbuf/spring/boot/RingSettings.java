@@ -27,10 +27,11 @@ import dev.logbuf.RingBuffer;
  * {@code null} for a ring in memory
  * @param archive the built-in archive the drain loop writes to instead of a handler bean,
  * {@code null} when the ring has none
+ * @param kafka where the archive is shipped to Kafka, {@code null} when it is not
  */
 public record RingSettings(String name, RingBuffer.Type type, int capacity, Duration stallTimeout, String handler,
         boolean drainEnabled, int batchLimit, IdleStrategyType idleStrategy, Duration shutdownTimeout,
-        boolean unblockDeadClaims, Path file, ArchiveSettings archive) {
+        boolean unblockDeadClaims, Path file, ArchiveSettings archive, KafkaSettings kafka) {
 
     /** Smallest capacity a ring accepts, in bytes. */
     public static final long MIN_CAPACITY = 16;

@@ -107,6 +107,12 @@ public class LogbufProperties {
          */
         private final Archive archive = new Archive();
 
+        /**
+         * Shipping of the ring's archive to a Kafka topic, at least once and in order;
+         * producer settings from spring.kafka.*.
+         */
+        private final Kafka kafka = new Kafka();
+
         public RingBuffer.Type getType() {
             return this.type;
         }
@@ -161,6 +167,107 @@ public class LogbufProperties {
 
         public Archive getArchive() {
             return this.archive;
+        }
+
+        public Kafka getKafka() {
+            return this.kafka;
+        }
+
+    }
+
+    /**
+     * Shipping of a ring's archive to Kafka (module logbuf-kafka): a shipper follows the
+     * archive's segment files and sends every record to the topic, keyed by the ring's
+     * name, with a checkpoint of the last acknowledged record in the archive directory.
+     * Needs the ring's archive. Producer settings (bootstrap servers, security) come from
+     * spring.kafka.*.
+     */
+    public static class Kafka {
+
+        /**
+         * Topic the ring's archived records are shipped to, at least once and in order.
+         * Requires archive.directory, dev.logbuf:logbuf-kafka and
+         * org.springframework.boot:spring-boot-kafka on the class path.
+         */
+        private String topic;
+
+        /**
+         * Most records sent and not yet acknowledged: bounds the records sent again after
+         * a failure, and the producer's memory.
+         */
+        private int maxInFlight = 10_000;
+
+        /**
+         * Shortest time between two saves of the checkpoint (the last acknowledged
+         * record) while records fly; a restart after a crash sends again what was
+         * acknowledged since the last save.
+         */
+        private Duration checkpointInterval = Duration.ofMillis(200);
+
+        /**
+         * How long stopping keeps shipping what the archive holds (after the drain loop
+         * archived the last records) and waits for the acknowledgements.
+         */
+        private Duration shutdownTimeout = Duration.ofSeconds(10);
+
+        /**
+         * How long records may wait without any acknowledgement (the broker away, or
+         * refusing a record) before the ring's health is DOWN.
+         */
+        private Duration outageTimeout = Duration.ofMinutes(5);
+
+        /**
+         * Kafka producer settings for this ring's shipper only, over those of
+         * spring.kafka.* (say acks=all where the application's own producers use acks=1).
+         */
+        private Map<String, String> properties = new LinkedHashMap<>();
+
+        public String getTopic() {
+            return this.topic;
+        }
+
+        public void setTopic(String topic) {
+            this.topic = topic;
+        }
+
+        public int getMaxInFlight() {
+            return this.maxInFlight;
+        }
+
+        public void setMaxInFlight(int maxInFlight) {
+            this.maxInFlight = maxInFlight;
+        }
+
+        public Duration getCheckpointInterval() {
+            return this.checkpointInterval;
+        }
+
+        public void setCheckpointInterval(Duration checkpointInterval) {
+            this.checkpointInterval = checkpointInterval;
+        }
+
+        public Duration getShutdownTimeout() {
+            return this.shutdownTimeout;
+        }
+
+        public void setShutdownTimeout(Duration shutdownTimeout) {
+            this.shutdownTimeout = shutdownTimeout;
+        }
+
+        public Duration getOutageTimeout() {
+            return this.outageTimeout;
+        }
+
+        public void setOutageTimeout(Duration outageTimeout) {
+            this.outageTimeout = outageTimeout;
+        }
+
+        public Map<String, String> getProperties() {
+            return this.properties;
+        }
+
+        public void setProperties(Map<String, String> properties) {
+            this.properties = properties;
         }
 
     }

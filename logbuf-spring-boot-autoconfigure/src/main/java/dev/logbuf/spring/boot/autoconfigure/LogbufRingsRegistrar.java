@@ -13,9 +13,11 @@ import dev.logbuf.spring.boot.LogbufNanoClock;
 import dev.logbuf.spring.boot.LogbufRing;
 import dev.logbuf.spring.boot.LogbufRings;
 import dev.logbuf.spring.boot.RingDrainLifecycle;
+import dev.logbuf.spring.boot.RingKafkaShipper;
 import dev.logbuf.spring.boot.RingProducer;
 import dev.logbuf.spring.boot.RingSettings;
 
+import org.springframework.beans.factory.BeanClassLoaderAware;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -50,12 +52,14 @@ import org.springframework.util.ClassUtils;
  * values (capacity, files, archive) are those of the run; it refuses to start when the
  * ring names or their drain settings differ from those the application was built with.
  */
-class LogbufRingsRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware {
+class LogbufRingsRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware, BeanClassLoaderAware {
 
     /** Name of the {@link LogbufRings} bean. */
     static final String RINGS_BEAN_NAME = "logbufRings";
 
     private Environment environment;
+
+    private ClassLoader classLoader = LogbufRingsRegistrar.class.getClassLoader();
 
     @Override
     public void setEnvironment(Environment environment) {
@@ -63,8 +67,13 @@ class LogbufRingsRegistrar implements ImportBeanDefinitionRegistrar, Environment
     }
 
     @Override
+    public void setBeanClassLoader(ClassLoader classLoader) {
+        this.classLoader = classLoader;
+    }
+
+    @Override
     public void registerBeanDefinitions(AnnotationMetadata importingClassMetadata, BeanDefinitionRegistry registry) {
-        RingSettingsBinder binder = new RingSettingsBinder(this.environment);
+        RingSettingsBinder binder = new RingSettingsBinder(this.environment, this.classLoader);
         List<RingSettings> settings = binder.bind();
         String loggingRing = loggingRing(binder);
         RootBeanDefinition rings = factoryMethod("createRings", LogbufRings.class);
@@ -74,6 +83,11 @@ class LogbufRingsRegistrar implements ImportBeanDefinitionRegistrar, Environment
             String name = ring.name();
             register(registry, beanName(name, "ringBuffer"), "createRingBuffer", RingBuffer.class, name);
             register(registry, beanName(name, "producer"), "createProducer", RingProducer.class, name);
+            if (ring.kafka() != null) {
+                // a class of its own: this one must load without Kafka on the class path
+                register(registry, beanName(name, "kafka"), LogbufKafkaShippers.class, "createShipper",
+                        RingKafkaShipper.class, name);
+            }
             if (name.equals(loggingRing)) {
                 continue; // drained by the logging appender (logbuf.logging.*), not by a
                           // loop of ours
@@ -98,14 +112,16 @@ class LogbufRingsRegistrar implements ImportBeanDefinitionRegistrar, Environment
     }
 
     /**
-     * What the bean definitions depend on: per ring its name and whether it has a drain
-     * loop, a consumer bean or the logging appender ({@code audit:drain},
-     * {@code manual:consumer}, {@code logs:logging}).
+     * What the bean definitions depend on: per ring its name, whether it has a drain
+     * loop, a consumer bean or the logging appender, and a Kafka shipper
+     * ({@code audit:drain}, {@code manual:consumer}, {@code logs:logging},
+     * {@code orders:drain+kafka}).
      */
     static String[] layout(List<RingSettings> settings, String loggingRing) {
         return settings.stream()
             .map((ring) -> ring.name() + ":"
-                    + (ring.name().equals(loggingRing) ? "logging" : ring.drainEnabled() ? "drain" : "consumer"))
+                    + (ring.name().equals(loggingRing) ? "logging" : ring.drainEnabled() ? "drain" : "consumer")
+                    + ((ring.kafka() != null) ? "+kafka" : ""))
             .toArray(String[]::new);
     }
 
@@ -114,7 +130,11 @@ class LogbufRingsRegistrar implements ImportBeanDefinitionRegistrar, Environment
     }
 
     private static RootBeanDefinition factoryMethod(String method, Class<?> type) {
-        RootBeanDefinition definition = new RootBeanDefinition(LogbufRingsRegistrar.class);
+        return factoryMethod(LogbufRingsRegistrar.class, method, type);
+    }
+
+    private static RootBeanDefinition factoryMethod(Class<?> factory, String method, Class<?> type) {
+        RootBeanDefinition definition = new RootBeanDefinition(factory);
         definition.setUniqueFactoryMethodName(method);
         definition.setTargetType(type);
         definition.setAutowireMode(AutowireCapableBeanFactory.AUTOWIRE_CONSTRUCTOR);
@@ -123,7 +143,12 @@ class LogbufRingsRegistrar implements ImportBeanDefinitionRegistrar, Environment
 
     private static void register(BeanDefinitionRegistry registry, String beanName, String method, Class<?> type,
             String ring) {
-        RootBeanDefinition definition = factoryMethod(method, type);
+        register(registry, beanName, LogbufRingsRegistrar.class, method, type, ring);
+    }
+
+    private static void register(BeanDefinitionRegistry registry, String beanName, Class<?> factory, String method,
+            Class<?> type, String ring) {
+        RootBeanDefinition definition = factoryMethod(factory, method, type);
         // the registry closes the rings, after everything that uses them: not the
         // RingBuffer bean (an AutoCloseable), which may be destroyed before its users
         definition.setDestroyMethodName("");
@@ -142,12 +167,17 @@ class LogbufRingsRegistrar implements ImportBeanDefinitionRegistrar, Environment
      * @param archiveWriterCustomizers the archive customizer beans
      * @param loggingRing the logging ring, made before the context by the logging
      * listener ({@code logbuf.logging.*}), if any
+     * @param beanFactory the bean factory, whose class loader {@code kafka.topic} needs
      * @return the registry
      */
     static LogbufRings createRings(String[] layout, Environment environment, ObjectProvider<LogbufNanoClock> clock,
-            ObjectProvider<ArchiveWriterCustomizer> archiveWriterCustomizers, ObjectProvider<LogbufRing> loggingRing) {
+            ObjectProvider<ArchiveWriterCustomizer> archiveWriterCustomizers, ObjectProvider<LogbufRing> loggingRing,
+            BeanFactory beanFactory) {
         boolean enabled = environment.getProperty("logbuf.enabled", Boolean.class, true);
-        RingSettingsBinder binder = new RingSettingsBinder(environment);
+        ClassLoader classLoader = (beanFactory instanceof ConfigurableBeanFactory configurable
+                && configurable.getBeanClassLoader() != null) ? configurable.getBeanClassLoader()
+                        : LogbufRingsRegistrar.class.getClassLoader();
+        RingSettingsBinder binder = new RingSettingsBinder(environment, classLoader);
         List<RingSettings> settings = enabled ? binder.bind() : List.of();
         String[] current = layout(settings, loggingRing(binder));
         if (!enabled || !Arrays.equals(layout, current)) {

@@ -80,7 +80,33 @@ enum RingProperty {
 
     /** {@code archive.retention.max-age}. */
     ARCHIVE_RETENTION_MAX_AGE("archive.retention.max-age", "the duration must be positive",
-            "Set %s to a positive duration such as 7d or 12h, or remove it to keep segments of any age.");
+            "Set %s to a positive duration such as 7d or 12h, or remove it to keep segments of any age."),
+
+    /** {@code kafka.topic}. */
+    KAFKA_TOPIC("kafka.topic", "the topic must be a Kafka topic name: 1 to 249 letters, digits, '.', '_' or '-'",
+            "Set %s to a Kafka topic name such as audit (letters, digits, '.', '_' and '-'), or remove it to ship"
+                    + " nothing."),
+
+    /** {@code kafka.max-in-flight}. */
+    KAFKA_MAX_IN_FLIGHT("kafka.max-in-flight", "the most records in flight must be a whole number of at least 1",
+            "Set %s to a positive number of records, such as 10000."),
+
+    /** {@code kafka.checkpoint-interval}. */
+    KAFKA_CHECKPOINT_INTERVAL("kafka.checkpoint-interval", "the duration must not be negative",
+            "Set %s to a duration such as 200ms (0 saves the checkpoint at every acknowledgement)."),
+
+    /** {@code kafka.shutdown-timeout}. */
+    KAFKA_SHUTDOWN_TIMEOUT("kafka.shutdown-timeout", "the duration must be positive",
+            "Set %s to a positive duration such as 10s."),
+
+    /** {@code kafka.outage-timeout}. */
+    KAFKA_OUTAGE_TIMEOUT("kafka.outage-timeout", "the duration must be positive",
+            "Set %s to a positive duration such as 5m: how long the archive may hold records the broker does not"
+                    + " acknowledge before the ring's health is DOWN."),
+
+    /** {@code kafka.properties.*}: a map of Kafka producer settings. */
+    KAFKA_PROPERTIES("kafka.properties", "the value must be a Kafka producer setting",
+            "Set %s.<setting> to the value of a Kafka producer setting, such as %s.acks=all.");
 
     /** The prefix of every ring property. */
     static final String PREFIX = "logbuf.rings";
@@ -126,7 +152,8 @@ enum RingProperty {
      * @return the action, naming the property
      */
     String action(String ring) {
-        return String.format(this.action, name(ring));
+        String name = name(ring);
+        return String.format(this.action, name, name);
     }
 
     /**

@@ -9,6 +9,7 @@ import java.util.Map;
 
 import dev.logbuf.RingBuffer;
 import dev.logbuf.spring.boot.ArchiveSettings;
+import dev.logbuf.spring.boot.KafkaSettings;
 import dev.logbuf.spring.boot.RingSettings;
 import dev.logbuf.spring.boot.autoconfigure.logging.LoggingSettingsBinder;
 import dev.logbuf.spring.boot.logging.LoggingOutput;
@@ -23,6 +24,7 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyS
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
 
@@ -37,15 +39,37 @@ import org.springframework.util.unit.DataSize;
  * its drain (the appender's), with a handler or archive only for
  * {@code logbuf.logging.output=ring}. Public for the logging listener, which builds that
  * ring before the application context exists; otherwise internal.
+ *
+ * <p>
+ * It is above 400 lines because every check of a ring's properties, with the message that
+ * names the property, is here: one place to read what a ring accepts.
  */
 public final class RingSettingsBinder {
 
+    /**
+     * The class the {@code kafka.topic} of a ring needs, with the dependency that has it.
+     */
+    private static final Map<String, String> KAFKA_CLASSES = Map.of("dev.logbuf.kafka.KafkaShipper",
+            "dev.logbuf:logbuf-kafka", "org.springframework.boot.kafka.autoconfigure.KafkaProperties",
+            "org.springframework.boot:spring-boot-kafka");
+
     private final Environment environment;
+
+    private final ClassLoader classLoader;
 
     private LoggingSettings logging;
 
     public RingSettingsBinder(Environment environment) {
+        this(environment, RingSettingsBinder.class.getClassLoader());
+    }
+
+    /**
+     * @param environment the environment to bind
+     * @param classLoader where the classes {@code kafka.topic} needs are looked for
+     */
+    public RingSettingsBinder(Environment environment, ClassLoader classLoader) {
         this.environment = environment;
+        this.classLoader = classLoader;
     }
 
     /**
@@ -157,6 +181,9 @@ public final class RingSettingsBinder {
     }
 
     private static boolean isKnown(ConfigurationPropertyName key) {
+        if (ConfigurationPropertyName.of(RingProperty.KAFKA_PROPERTIES.key()).isAncestorOf(key)) {
+            return true; // a map: any Kafka producer setting below it
+        }
         for (RingProperty property : RingProperty.all()) {
             if (ConfigurationPropertyName.of(property.key()).equals(key)) {
                 return true;
@@ -234,9 +261,84 @@ public final class RingSettingsBinder {
                     "Remove " + RingProperty.HANDLER.name(name) + ", or remove " + drainProperty
                             + " to let the drain loop feed the handler bean.");
         }
+        KafkaSettings kafka = checkKafka(name, ring.getKafka(), archive);
         return new RingSettings(name, ring.getType(), (int) capacity.toBytes(), ring.getStallTimeout(), handler,
                 drain.isEnabled(), drain.getBatchLimit(), drain.getIdleStrategy(), drain.getShutdownTimeout(),
-                ring.isUnblockDeadClaims(), file, archive);
+                ring.isUnblockDeadClaims(), file, archive, kafka);
+    }
+
+    /**
+     * A ring ships its archive to Kafka when {@code kafka.topic} is set: it needs the
+     * archive, a valid topic name and the Kafka classes; the other {@code kafka.*} keys
+     * need the topic.
+     */
+    private KafkaSettings checkKafka(String name, LogbufProperties.Kafka kafka, ArchiveSettings archive) {
+        String topicProperty = RingProperty.KAFKA_TOPIC.name(name);
+        if (kafka.getTopic() == null) {
+            for (RingProperty property : List.of(RingProperty.KAFKA_MAX_IN_FLIGHT,
+                    RingProperty.KAFKA_CHECKPOINT_INTERVAL, RingProperty.KAFKA_SHUTDOWN_TIMEOUT,
+                    RingProperty.KAFKA_OUTAGE_TIMEOUT)) {
+                if (configuredValue(name, property.key()) != null) {
+                    throw invalid(name, property, null,
+                            "the ring ships nothing to Kafka (" + topicProperty
+                                    + " is not set), so this setting would be ignored",
+                            "Set " + topicProperty + " to ship the ring's archive to a Kafka topic, or remove "
+                                    + property.name(name) + ".");
+                }
+            }
+            if (!kafka.getProperties().isEmpty()) {
+                String setting = kafka.getProperties().keySet().iterator().next();
+                String property = RingProperty.KAFKA_PROPERTIES.name(name) + "." + setting;
+                ConfiguredValue value = configuredValue(this.environment, property);
+                throw new InvalidRingPropertyException(name, property, kafka.getProperties().get(setting),
+                        (value != null) ? value.origin() : null,
+                        "the ring ships nothing to Kafka (" + topicProperty
+                                + " is not set), so this setting would be ignored",
+                        "Set " + topicProperty + " to ship the ring's archive to a Kafka topic, or remove "
+                                + RingProperty.KAFKA_PROPERTIES.name(name) + ".*.");
+            }
+            return null;
+        }
+        String topic = kafka.getTopic().trim();
+        if (archive == null) {
+            String directoryProperty = RingProperty.ARCHIVE_DIRECTORY.name(name);
+            throw invalid(name, RingProperty.KAFKA_TOPIC, topic,
+                    "the shipper sends the records of the ring's archive, and the ring has no archive ("
+                            + directoryProperty + " is not set)",
+                    "Set " + directoryProperty + " to a directory for the ring's archive (the shipper follows its"
+                            + " segment files, and retention keeps what is not yet shipped), or remove " + topicProperty
+                            + ".");
+        }
+        if (!topic.matches(KafkaSettings.TOPIC_PATTERN) || topic.equals(".") || topic.equals("..")) {
+            throw invalid(name, RingProperty.KAFKA_TOPIC, topic, RingProperty.KAFKA_TOPIC.problem());
+        }
+        List<String> missing = KAFKA_CLASSES.entrySet()
+            .stream()
+            .filter((entry) -> !ClassUtils.isPresent(entry.getKey(), this.classLoader))
+            .map(Map.Entry::getValue)
+            .sorted()
+            .toList();
+        if (!missing.isEmpty()) {
+            throw invalid(name, RingProperty.KAFKA_TOPIC, topic,
+                    "shipping to Kafka needs " + String.join(" and ", missing) + " on the class path, and "
+                            + ((missing.size() > 1) ? "they are" : "it is") + " not there",
+                    "Add the dependency " + String.join(" and the dependency ", missing)
+                            + " to the application (versions: logbuf's and Spring Boot's; spring-boot-starter-kafka"
+                            + " brings spring-boot-kafka), or remove " + topicProperty + ".");
+        }
+        if (kafka.getMaxInFlight() < 1) {
+            throw invalid(name, RingProperty.KAFKA_MAX_IN_FLIGHT, kafka.getMaxInFlight(),
+                    RingProperty.KAFKA_MAX_IN_FLIGHT.problem());
+        }
+        Duration checkpointInterval = kafka.getCheckpointInterval();
+        if (checkpointInterval == null || checkpointInterval.isNegative()) {
+            throw invalid(name, RingProperty.KAFKA_CHECKPOINT_INTERVAL, checkpointInterval,
+                    RingProperty.KAFKA_CHECKPOINT_INTERVAL.problem());
+        }
+        requirePositive(name, RingProperty.KAFKA_SHUTDOWN_TIMEOUT, kafka.getShutdownTimeout());
+        requirePositive(name, RingProperty.KAFKA_OUTAGE_TIMEOUT, kafka.getOutageTimeout());
+        return new KafkaSettings(topic, kafka.getMaxInFlight(), checkpointInterval, kafka.getShutdownTimeout(),
+                kafka.getOutageTimeout(), Map.copyOf(kafka.getProperties()));
     }
 
     /**

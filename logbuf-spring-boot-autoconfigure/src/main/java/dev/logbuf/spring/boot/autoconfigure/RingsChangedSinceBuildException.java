@@ -90,7 +90,17 @@ public class RingsChangedSinceBuildException extends RuntimeException {
     }
 
     private static String describe(String ring) {
-        return ring.endsWith(":drain") ? "a drain loop" : "a Consumer bean, drain.enabled=false";
+        String kind = ring.substring(ring.indexOf(':') + 1);
+        boolean kafka = kind.endsWith("+kafka");
+        if (kafka) {
+            kind = kind.substring(0, kind.length() - "+kafka".length());
+        }
+        String described = switch (kind) {
+            case "drain" -> "a drain loop";
+            case "logging" -> "the logging appender's drain";
+            default -> "a Consumer bean, drain.enabled=false";
+        };
+        return described + (kafka ? " and a Kafka shipper" : "");
     }
 
 }

@@ -12,6 +12,8 @@ import dev.logbuf.spring.boot.ExternalDrain;
 import dev.logbuf.spring.boot.LogbufRing;
 import dev.logbuf.spring.boot.LogbufRings;
 import dev.logbuf.spring.boot.RingArchive;
+import dev.logbuf.spring.boot.RingKafkaShipper;
+import dev.logbuf.kafka.ShipperStatus;
 
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -61,6 +63,7 @@ public class LogbufEndpoint {
                 ring.file().map((file) -> file.toAbsolutePath().toString()).orElse(null),
                 ring.file().map((file) -> RecoveryDescriptor.of(ring.recovery())).orElse(null),
                 ring.archive().map(ArchiveDescriptor::of).orElse(null),
+                ring.kafka().map(KafkaDescriptor::of).orElse(null),
                 ring.externalDrain().map(ExternalDrain::details).orElse(null));
     }
 
@@ -100,6 +103,8 @@ public class LogbufEndpoint {
      * @param recovery what reopening the file found at start, or {@code null}
      * @param archive the ring's built-in archive, or {@code null} when it feeds a handler
      * bean
+     * @param kafka the shipping of the ring's archive to Kafka, or {@code null} when it
+     * is not shipped
      * @param externalDrain the details of the drain outside the starter that drains the
      * ring (the logging ring's appender: {@code logging}), or {@code null}
      */
@@ -107,8 +112,54 @@ public class LogbufEndpoint {
             long consumerPosition, long usedBytes, long claimsRejected, Long recordsConsumed, long bytesConsumed,
             Long drainErrors, Long claimsUnblocked, boolean drainEnabled, boolean drainRunning, String handler,
             long stallTimeoutMs, boolean unblockDeadClaims, boolean stalled, BlockedClaimDescriptor blockedClaim,
-            String file, RecoveryDescriptor recovery, ArchiveDescriptor archive,
+            String file, RecoveryDescriptor recovery, ArchiveDescriptor archive, KafkaDescriptor kafka,
             Map<String, Object> externalDrain) implements OperationResponseBody {
+    }
+
+    /**
+     * The shipping of a ring's archive to Kafka.
+     *
+     * @param topic the topic
+     * @param running whether the shipper runs
+     * @param state {@code new}, {@code shipping}, {@code retrying}, {@code stopped} or
+     * {@code failed}
+     * @param recordsSent records the broker acknowledged since the application started (a
+     * record sent again counts again)
+     * @param sendErrors sends that failed since the application started
+     * @param recordsResent records sent again after a failure by the current shipper: an
+     * upper bound of the duplicates in the topic
+     * @param recordsMissing records gone from the archive before they were shipped
+     * @param lag records the archive holds that the broker has not acknowledged
+     * @param writtenSequence the last record the archive writer finished (-1: none)
+     * @param acknowledgedSequence the last record acknowledged with every record before
+     * it (-1: none)
+     * @param checkpointSequence the acknowledged record saved in the checkpoint file: the
+     * restart point (-1: none)
+     * @param outageMs how long records have waited without any acknowledgement, 0 while
+     * acknowledgements come
+     * @param lastError the last failure, or {@code null} once records are acknowledged
+     * again
+     * @param segmentsHeld archive segments kept over the retention limits because they
+     * hold records not yet shipped
+     */
+    public record KafkaDescriptor(String topic, boolean running, String state, long recordsSent, long sendErrors,
+            long recordsResent, long recordsMissing, long lag, long writtenSequence, long acknowledgedSequence,
+            long checkpointSequence, long outageMs, String lastError, int segmentsHeld) {
+
+        static KafkaDescriptor of(RingKafkaShipper kafka) {
+            int segmentsHeld = kafka.ring().archive().map(RingArchive::segmentsHeld).orElse(0);
+            ShipperStatus status = kafka.status().orElse(null);
+            if (status == null) {
+                return new KafkaDescriptor(kafka.topic(), kafka.isRunning(), "new", 0, 0, 0, 0, 0, -1, -1, -1, 0, null,
+                        segmentsHeld);
+            }
+            return new KafkaDescriptor(kafka.topic(), kafka.isRunning(), status.state().name().toLowerCase(Locale.ROOT),
+                    kafka.recordsSent(), kafka.sendErrors(), status.recordsResent(), status.recordsMissing(),
+                    kafka.lag(), kafka.writtenSequence(), status.acknowledgedSequence(), status.checkpointSequence(),
+                    TimeUnit.NANOSECONDS.toMillis(status.outageNanos()),
+                    (status.lastError() != null) ? status.lastError().getMessage() : null, segmentsHeld);
+        }
+
     }
 
     /**

@@ -35,6 +35,15 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * archive directory is gone or no longer a directory.
  *
  * <p>
+ * A ring that ships its archive to Kafka ({@code kafka.topic}) adds {@code kafka}: its
+ * {@code topic}, {@code state}, {@code lag}, {@code acknowledgedSequence},
+ * {@code checkpointSequence}, {@code segmentsHeld} and, while they apply,
+ * {@code outageMs} and {@code lastError}. It is {@code DOWN} when records have waited for
+ * {@code kafka.outage-timeout} without any acknowledgement (the broker away, or refusing
+ * a record), when the shipper failed for good, and when it is not running while the
+ * application is; never by lag alone.
+ *
+ * <p>
  * A ring drained outside the starter (the logging ring) adds that drain's details
  * ({@code logging}) and is {@code DOWN} while its output is stalled or failing.
  */
@@ -81,6 +90,12 @@ public class RingHealthIndicator implements HealthIndicator {
             builder.withDetail("archiveDirectory", archive.directory().toAbsolutePath().toString())
                 .withDetail("archiveSegments", archive.segmentCount());
             archive.failure().ifPresent((error) -> builder.down().withDetail("archiveError", error));
+        });
+        this.ring.kafka().ifPresent((kafka) -> {
+            builder.withDetail("kafka", kafka.details());
+            if (!kafka.isHealthy(this.applicationRunning.getAsBoolean())) {
+                builder.down();
+            }
         });
         this.ring.externalDrain().ifPresent((drain) -> {
             builder.withDetails(drain.details());

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import dev.logbuf.spring.boot.LogbufRing;
 import dev.logbuf.spring.boot.LogbufRings;
 import dev.logbuf.spring.boot.RingArchive;
+import dev.logbuf.spring.boot.RingKafkaShipper;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -55,6 +56,14 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * one being written included.</li>
  * <li>{@code logbuf.archive.flush} timer: each force of written records to the storage
  * device ({@code fsync}), as the flush policy asks.</li>
+ * </ul>
+ * Rings that ship their archive to Kafka ({@code kafka.topic}) also have, tagged
+ * {@code topic} too:
+ * <ul>
+ * <li>{@code logbuf.kafka.sent} function counter: records the broker acknowledged.</li>
+ * <li>{@code logbuf.kafka.errors} function counter: sends that failed.</li>
+ * <li>{@code logbuf.kafka.lag} gauge, records: archived records the broker has not
+ * acknowledged.</li>
  * </ul>
  */
 public class LogbufMetrics implements MeterBinder {
@@ -114,6 +123,30 @@ public class LogbufMetrics implements MeterBinder {
                     + " or by a thread that ended), else 0")
             .register(registry);
         ring.archive().ifPresent((archive) -> bindTo(registry, archive, tags));
+        if (ring.settings().kafka() != null) {
+            bindKafka(registry, ring, tags.and("topic", ring.settings().kafka().topic()));
+        }
+    }
+
+    /**
+     * Bound from the settings: the shipper bean may be made after the meters are bound.
+     */
+    private void bindKafka(MeterRegistry registry, LogbufRing ring, Tags tags) {
+        FunctionCounter
+            .builder("logbuf.kafka.sent", ring, (r) -> r.kafka().map(RingKafkaShipper::recordsSent).orElse(0L))
+            .tags(tags)
+            .description("Records the Kafka broker acknowledged (a record sent again counts again)")
+            .register(registry);
+        FunctionCounter
+            .builder("logbuf.kafka.errors", ring, (r) -> r.kafka().map(RingKafkaShipper::sendErrors).orElse(0L))
+            .tags(tags)
+            .description("Sends to Kafka that failed (each is retried from the archive)")
+            .register(registry);
+        Gauge.builder("logbuf.kafka.lag", ring, (r) -> r.kafka().map(RingKafkaShipper::lag).orElse(0L))
+            .tags(tags)
+            .baseUnit("records")
+            .description("Records the archive holds that the Kafka broker has not acknowledged")
+            .register(registry);
     }
 
     private void bindTo(MeterRegistry registry, RingArchive archive, Tags tags) {

@@ -1,6 +1,8 @@
 package dev.logbuf.spring.boot.autoconfigure;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -8,13 +10,16 @@ import java.util.function.Consumer;
 import dev.logbuf.Producer;
 import dev.logbuf.RingBuffer;
 import dev.logbuf.spring.boot.LogbufRings;
+import dev.logbuf.spring.boot.RingKafkaShipper;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.aot.test.generate.TestGenerationContext;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.AnnotationConfigUtils;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -94,6 +99,45 @@ class LogbufAotTests {
         assertThat(analysis.getDescription())
             .contains("logbuf.enabled is false now, but was true when the beans were generated for"
                     + " [audit:drain, manual:consumer]");
+    }
+
+    @Test
+    void aKafkaShipperIsGeneratedAndStartsAfterItsRingsArchiveOpened(@TempDir Path archive) {
+        String[] build = withKafkaRing(archive);
+        compileAndStart(build, build, (context) -> {
+            RingKafkaShipper shipper = context.getBean("logbuf.shipped.kafka", RingKafkaShipper.class);
+            assertThat(context.getBean(LogbufRings.class).get("shipped").kafka()).containsSame(shipper);
+            assertThat(shipper.isRunning()).isTrue();
+            assertThat(shipper.topic()).isEqualTo("orders");
+            // the checkpoint the shipper made at its start, in the directory the archive
+            // writer made when the drain loop opened it
+            assertThat(archive.resolve("kafka-orders.checkpoint")).isRegularFile();
+            // the shipper stops after the drain loop (its lower phase): Spring stops a
+            // bean's dependents first, so it must not be one of the drain loop's
+            assertThat(context.getBeanFactory().getDependentBeans("logbuf.shipped.drain"))
+                .doesNotContain("logbuf.shipped.kafka");
+            assertThat(shipper.getPhase())
+                .isLessThan(context.getBean("logbuf.shipped.drain", SmartLifecycle.class).getPhase());
+        });
+    }
+
+    @Test
+    void aKafkaTopicRemovedAtRunTimeIsReported(@TempDir Path archive) {
+        String[] build = withKafkaRing(archive);
+        String[] run = Arrays.stream(build)
+            .filter((property) -> !property.startsWith("logbuf.rings.shipped.kafka"))
+            .toArray(String[]::new);
+        FailureAnalysis analysis = failedStart(build, run);
+        assertThat(analysis.getDescription())
+            .contains("Ring 'shipped' had a drain loop and a Kafka shipper at build time and has a drain loop now");
+    }
+
+    private static String[] withKafkaRing(Path archive) {
+        String[] build = Arrays.copyOf(BUILD, BUILD.length + 3);
+        build[BUILD.length] = "logbuf.rings.shipped.archive.directory=" + archive;
+        build[BUILD.length + 1] = "logbuf.rings.shipped.kafka.topic=orders";
+        build[BUILD.length + 2] = "spring.kafka.bootstrap-servers=localhost:9";
+        return build;
     }
 
     private FailureAnalysis failedStart(String[] build, String[] run) {

@@ -62,11 +62,11 @@ class LogbufAutoConfigurationTests {
                 RingSettings audit = rings.get("audit").settings();
                 assertThat(audit).isEqualTo(new RingSettings("audit", RingBuffer.Type.SPSC, 4 * 1024 * 1024,
                         Duration.ofSeconds(2), "recordingHandler", true, 16, IdleStrategyType.BUSY_SPIN,
-                        Duration.ofSeconds(3), true, null, null));
+                        Duration.ofSeconds(3), true, null, null, null));
                 RingSettings plain = rings.get("plain").settings();
                 assertThat(plain).isEqualTo(new RingSettings("plain", RingBuffer.Type.MPSC, 1024 * 1024,
                         Duration.ofSeconds(5), "recordingHandler", true, 256, IdleStrategyType.BACKOFF,
-                        Duration.ofSeconds(10), true, null, null));
+                        Duration.ofSeconds(10), true, null, null, null));
                 assertThat(rings.get("audit").ringBuffer().type()).isEqualTo(RingBuffer.Type.SPSC);
                 assertThat(rings.get("audit").capacity()).isEqualTo(4 * 1024 * 1024);
                 assertThat(rings.get("plain").ringBuffer().type()).isEqualTo(RingBuffer.Type.MPSC);
