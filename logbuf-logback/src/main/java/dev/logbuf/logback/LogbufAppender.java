@@ -499,8 +499,9 @@ public class LogbufAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
             return;
         }
         this.drain.stop(this.shutdownTimeout);
+        super.stop(); // from here Logback hands this appender no new event
+        this.drain.closeSink();
         this.recordEncoder.stop();
-        super.stop();
         removeExitHook();
     }
 

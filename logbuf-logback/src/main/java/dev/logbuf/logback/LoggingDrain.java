@@ -130,6 +130,7 @@ final class LoggingDrain {
             this.callerDrains = false;
             this.consumerStuck = false;
             writer.noWaiting(false);
+            writer.drainWhileWaiting(this::afterWrite);
             this.agent.start();
             writer.drainThread(this.agent.thread().orElse(null));
         }
@@ -138,13 +139,16 @@ final class LoggingDrain {
         }
     }
 
-    /** The stop protocol (see the class comment); then closes the sink. */
+    /**
+     * The stop protocol (see the class comment); the sink stays open for the callers'
+     * drains until {@link #closeSink()}.
+     */
     void stop(Duration timeout) {
         this.agent.stop(timeout);
         Thread drainThread = this.agent.thread().orElse(null);
         this.consumerStuck = drainThread != null && drainThread.isAlive();
-        this.writer.noWaiting(true);
         if (this.consumerStuck) {
+            this.writer.noWaiting(true);
             this.status.addError(this.label + ": the sink has not returned from a write for "
                     + TimeUnit.NANOSECONDS.toMillis(this.sink.busyForNanos()) + " ms; "
                     + (this.ring.producerPosition() - this.ring.consumerPosition())
@@ -157,11 +161,41 @@ final class LoggingDrain {
         // callerDrains, or the drain below sees its record.
         VarHandle.fullFence();
         drainOnCaller();
+    }
+
+    /**
+     * Drains what is left and closes the sink, under the callers' lock: a caller's drain
+     * still in progress finishes first, so the sink's close never runs into its batch
+     * (closing outside the lock let a close write a staged batch that the caller then
+     * wrote again, or cut it: ShutdownTest). A thread that raced with the stop and writes
+     * after this still drains its record into the sink; an {@link OutputStreamSink} takes
+     * it (its close only flushes a stream it does not own).
+     */
+    void closeSink() {
+        if (this.consumerStuck) {
+            return; // the drain thread is still in a sink call: never a second caller
+        }
+        this.lock.lock();
         try {
+            if (!this.callerDrains) {
+                return; // restarted meanwhile: the drain loop owns the sink again
+            }
+            // getAndSet: synchronizes with the set() of a caller whose tryLock failed
+            this.drainPending.getAndSet(false);
+            while (this.consumer.drainTo(this.sink, BATCH) > 0) {
+                // until the ring is empty or its head is still being written
+            }
             this.sink.closeSink();
         }
         catch (RuntimeException ex) {
-            this.status.addError(this.label + ": closing the sink failed", ex);
+            this.status.addError(this.label + ": draining or closing the sink at stop failed", ex);
+        }
+        finally {
+            this.lock.unlock();
+        }
+        // volatile read after unlock: a caller that failed tryLock meanwhile set it
+        if (this.drainPending.get()) {
+            drainOnCaller();
         }
     }
 

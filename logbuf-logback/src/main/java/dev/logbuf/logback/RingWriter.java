@@ -49,10 +49,18 @@ final class RingWriter {
     private volatile Thread drainThread;
 
     /**
-     * After stop there is no drain loop to wait for. Volatile: written by stop(), read by
-     * waiting threads, which then give up at once.
+     * Nobody will drain: the drain thread is stuck in a sink call at stop. Volatile:
+     * written by stop(), read by waiting threads, which then give up at once.
      */
     private volatile boolean noWaiting;
+
+    /**
+     * Run by a waiting thread before each retry: once the drain loop has stopped, it
+     * drains the ring on that thread (LoggingDrain#afterWrite; a no-op while the loop
+     * runs). Volatile: written by start(), read by waiting threads.
+     */
+    private volatile Runnable drainWhileWaiting = () -> {
+    };
 
     RingWriter(RingBuffer ring, Producer producer, FullRingPolicy policy, DropCounters drops) {
         this.ring = ring;
@@ -69,6 +77,10 @@ final class RingWriter {
 
     void noWaiting(boolean noWaiting) {
         this.noWaiting = noWaiting;
+    }
+
+    void drainWhileWaiting(Runnable drain) {
+        this.drainWhileWaiting = drain;
     }
 
     long truncated() {
@@ -145,6 +157,10 @@ final class RingWriter {
             if (this.noWaiting) {
                 return this.producer.offer(bytes, 0, length);
             }
+            // after stop the drain loop is gone and a full ring only empties if the
+            // logging threads drain it: before this, a wait during the stop gave up and
+            // dropped its event (ShutdownTest)
+            this.drainWhileWaiting.run();
             if (this.producer.offer(bytes, 0, length)) {
                 return true;
             }
