@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A/B of two versions of logbuf on the same machine, alternating: builds the benchmarks
-# jar of revision A and of revision B (a git revision, or "." for the working tree with
-# its uncommitted changes) in scratch copies under $AB_DIR, then runs the same JMH
+# jar of revision A and of revision B (a git revision, "." for the working tree with
+# its uncommitted changes, or the path of another source tree, e.g. a scratch copy with
+# an experiment applied) in scratch copies under $AB_DIR, then runs the same JMH
 # selection ROUNDS times, A then B then A..., one fork each, so that whatever else the
 # machine is doing lands on both alike. Prints, per benchmark and parameter, the median
 # of each side's per-fork scores (records/s read by the consumer), their spread (min..max)
@@ -14,7 +15,8 @@
 #
 # Environment: AB_DIR (default /tmp/logbuf-ab), AB_JAVA (default java on the PATH),
 # AB_WARMUP/AB_ITERATIONS (default 2 and 4 one-second iterations), AB_METRIC
-# (default records).
+# (default records, the consumer's rate; "primary" for the benchmark's own score, e.g.
+# ns/op of path.OneThreadPath, where lower is better).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ $# -lt 3 ]; then
@@ -33,6 +35,10 @@ build() { # revision -> path of its benchmarks jar
     dir="$ab_dir/worktree"
     rm -rf "$dir" && mkdir -p "$dir"
     git ls-files -co --exclude-standard -z | xargs -0 cp --parents -t "$dir"
+  elif [ -d "$rev" ]; then
+    dir="$ab_dir/tree-$(basename "$rev")"
+    rm -rf "$dir" && mkdir -p "$dir"
+    (cd "$rev" && tar -c --exclude=target --exclude=.git .) | tar -x -C "$dir"
   else
     local sha
     sha=$(git rev-parse --short "$rev")
@@ -71,7 +77,7 @@ for path in glob.glob(os.path.join(out, "*.json")):
     side, rnd = os.path.basename(path)[:-5].split("-")
     for r in json.load(open(path)):
         key = (r["benchmark"].split(".", 3)[-1], ",".join(f"{k}={v}" for k, v in sorted(r.get("params", {}).items())))
-        sec = r.get("secondaryMetrics", {}).get(metric)
+        sec = r["primaryMetric"] if metric == "primary" else r.get("secondaryMetrics", {}).get(metric)
         if sec is None:
             continue
         raw = [x for fork in sec["rawData"] for x in fork]
@@ -83,7 +89,7 @@ for key in sorted(scores):
         continue
     am, bm = statistics.median(a.values()), statistics.median(b.values())
     paired = statistics.median(b[r] / a[r] for r in a if r in b)
-    f = lambda v: f"{v/1e6:.2f}M"
+    f = (lambda v: f"{v:.2f}") if metric == "primary" else (lambda v: f"{v/1e6:.2f}M")
     print(f"{key[0]:44} {key[1]:20} {f(am):>10} {f(min(a.values()))+'..'+f(max(a.values())):>17} "
           f"{f(bm):>10} {f(min(b.values()))+'..'+f(max(b.values())):>17} {bm/am:6.3f} {paired:7.3f}")
 EOF
