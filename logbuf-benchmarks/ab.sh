@@ -6,11 +6,15 @@
 # selection ROUNDS times, A then B then A..., one fork each, so that whatever else the
 # machine is doing lands on both alike. Prints, per benchmark and parameter, the median
 # of each side's per-fork scores (records/s read by the consumer), their spread (min..max)
-# and B/A; and the median of the per-round ratios B/A, which pairs forks that ran next to
-# each other. Nothing is installed; the scratch copies build offline from the local
+# and B/A; the median of the per-round ratios B/A, which pairs forks that ran next to
+# each other; and "best", B's best fork over A's best (lowest ns/op, highest rate): on a
+# machine others load, interference only ever makes a fork slower, so the best forks are
+# the least disturbed. Include an unchanged benchmark as a control: its B/A shows the
+# noise. Nothing is installed; the scratch copies build offline from the local
 # repository.
 #
 #   logbuf-benchmarks/ab.sh A B ROUNDS [JMH arguments...]
+#   logbuf-benchmarks/ab.sh --summarize RUN_DIR      (the table again, from a run's JSON)
 #   e.g. logbuf-benchmarks/ab.sh HEAD~1 . 6 'throughput.LogbufThroughput.spsc$' -p recordLength=256,2048
 #
 # Environment: AB_DIR (default /tmp/logbuf-ab), AB_JAVA (default java on the PATH),
@@ -19,6 +23,38 @@
 # ns/op of path.OneThreadPath, where lower is better).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+summarize() { # run directory, metric
+python3 - "$1" "$2" <<'EOF'
+import json, sys, glob, statistics, os
+out, metric = sys.argv[1], sys.argv[2]
+scores = {}  # (bench, params) -> side -> round -> score
+for path in glob.glob(os.path.join(out, "*.json")):
+    side, rnd = os.path.basename(path)[:-5].split("-")
+    for r in json.load(open(path)):
+        key = (r["benchmark"].split(".", 3)[-1], ",".join(f"{k}={v}" for k, v in sorted(r.get("params", {}).items())))
+        sec = r["primaryMetric"] if metric == "primary" else r.get("secondaryMetrics", {}).get(metric)
+        if sec is None:
+            continue
+        raw = [x for fork in sec["rawData"] for x in fork]
+        scores.setdefault(key, {}).setdefault(side, {})[int(rnd)] = statistics.median(raw)
+print(f"{'benchmark':44} {'params':24} {'A median':>10} {'A min..max':>17} {'B median':>10} {'B min..max':>17} {'B/A':>6} {'paired':>7} {'best':>6}")
+for key in sorted(scores):
+    a, b = scores[key].get("A", {}), scores[key].get("B", {})
+    if not a or not b:
+        continue
+    am, bm = statistics.median(a.values()), statistics.median(b.values())
+    paired = statistics.median(b[r] / a[r] for r in a if r in b)
+    f = (lambda v: f"{v:.2f}") if metric == "primary" else (lambda v: f"{v/1e6:.2f}M")
+    best = (min(b.values()) / min(a.values())) if metric == "primary" else (max(b.values()) / max(a.values()))
+    print(f"{key[0]:44} {key[1]:24} {f(am):>10} {f(min(a.values()))+'..'+f(max(a.values())):>17} "
+          f"{f(bm):>10} {f(min(b.values()))+'..'+f(max(b.values())):>17} {bm/am:6.3f} {paired:7.3f} {best:6.3f}")
+EOF
+}
+
+if [ "${1:-}" = --summarize ]; then
+  summarize "$2" "${AB_METRIC:-records}"
+  exit 0
+fi
 if [ $# -lt 3 ]; then
   sed -n '2,17p' "$0" >&2
   exit 2
@@ -69,27 +105,4 @@ for round in $(seq 1 "$rounds"); do
   done
   echo "round $round done" >&2
 done
-python3 - "$out" "${AB_METRIC:-records}" <<'EOF'
-import json, sys, glob, statistics, os
-out, metric = sys.argv[1], sys.argv[2]
-scores = {}  # (bench, params) -> side -> round -> score
-for path in glob.glob(os.path.join(out, "*.json")):
-    side, rnd = os.path.basename(path)[:-5].split("-")
-    for r in json.load(open(path)):
-        key = (r["benchmark"].split(".", 3)[-1], ",".join(f"{k}={v}" for k, v in sorted(r.get("params", {}).items())))
-        sec = r["primaryMetric"] if metric == "primary" else r.get("secondaryMetrics", {}).get(metric)
-        if sec is None:
-            continue
-        raw = [x for fork in sec["rawData"] for x in fork]
-        scores.setdefault(key, {}).setdefault(side, {})[int(rnd)] = statistics.median(raw)
-print(f"{'benchmark':44} {'params':20} {'A median':>10} {'A min..max':>17} {'B median':>10} {'B min..max':>17} {'B/A':>6} {'paired':>7}")
-for key in sorted(scores):
-    a, b = scores[key].get("A", {}), scores[key].get("B", {})
-    if not a or not b:
-        continue
-    am, bm = statistics.median(a.values()), statistics.median(b.values())
-    paired = statistics.median(b[r] / a[r] for r in a if r in b)
-    f = (lambda v: f"{v:.2f}") if metric == "primary" else (lambda v: f"{v/1e6:.2f}M")
-    print(f"{key[0]:44} {key[1]:20} {f(am):>10} {f(min(a.values()))+'..'+f(max(a.values())):>17} "
-          f"{f(bm):>10} {f(min(b.values()))+'..'+f(max(b.values())):>17} {bm/am:6.3f} {paired:7.3f}")
-EOF
+summarize "$out" "${AB_METRIC:-records}"
