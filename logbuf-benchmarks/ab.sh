@@ -65,34 +65,12 @@ ab_dir=${AB_DIR:-/tmp/logbuf-ab}
 java=${AB_JAVA:-java}
 mkdir -p "$ab_dir"
 
-build() { # revision -> path of its benchmarks jar
-  local rev=$1 dir
-  if [ "$rev" = . ]; then
-    dir="$ab_dir/worktree"
-    rm -rf "$dir" && mkdir -p "$dir"
-    git ls-files -co --exclude-standard -z | xargs -0 cp --parents -t "$dir"
-  elif [ -d "$rev" ]; then
-    dir="$ab_dir/tree-$(basename "$rev")"
-    rm -rf "$dir" && mkdir -p "$dir"
-    (cd "$rev" && tar -c --exclude=target --exclude=.git .) | tar -x -C "$dir"
-  else
-    local sha
-    sha=$(git rev-parse --short "$rev")
-    dir="$ab_dir/$sha"
-    if [ -f "$dir/logbuf-benchmarks/target/benchmarks.jar" ]; then
-      echo "$dir/logbuf-benchmarks/target/benchmarks.jar"
-      return
-    fi
-    rm -rf "$dir" && mkdir -p "$dir"
-    git archive "$sha" | tar -x -C "$dir"
-  fi
-  (cd "$dir" && ./mvnw -B -q -o -pl logbuf-benchmarks -am package -DskipTests -Dspring-javaformat.skip=true) >&2
-  echo "$dir/logbuf-benchmarks/target/benchmarks.jar"
-}
+# shellcheck source=lib-revision.sh
+. logbuf-benchmarks/lib-revision.sh
 
-jar_a=$(build "$rev_a")
+jar_a=$(build_revision "$rev_a" "$ab_dir")
 cp "$jar_a" "$ab_dir/A.jar"
-jar_b=$(build "$rev_b")
+jar_b=$(build_revision "$rev_b" "$ab_dir")
 cp "$jar_b" "$ab_dir/B.jar"
 out="$ab_dir/run-$(date -u +%Y%m%d-%H%M%S)"
 mkdir -p "$out"
