@@ -7,9 +7,9 @@
 #   <stamp>-jdk<N>-<part>.json, -jmh.log   JMH's JSON and log of each part
 #   <stamp>-jdk<N>-scores.tsv, -summary.txt  the figures and tables of one JDK
 #   <stamp>-summary.txt                      both JDKs, side by side
-# About 10 minutes per JDK on 2 cores (20 in all); --smoke: one short iteration at
-# 64 bytes per benchmark, about 3 minutes per JDK, a check of the harness and not a
-# measurement.
+# About 11 minutes per JDK on 2 cores (23 in all with the build); --smoke: one short
+# iteration at 64 bytes per benchmark, about 3 minutes for both JDKs, a check of the
+# harness and not a measurement.
 #
 # Arguments go to Comparison (--smoke, --results DIR). Environment:
 #   JDK17_HOME  default: $JAVA_HOME if set, else the JDK of the java on the PATH

@@ -106,6 +106,7 @@ public final class Comparison {
         }
         String prefix = stamp + "-jdk" + Runtime.version().feature();
         Comparison comparison = new Comparison(System.out);
+        String loadStart = loadAverage();
         long started = System.nanoTime();
         for (Part part : PARTS) {
             comparison.run(part, smoke, resultsDir, prefix);
@@ -118,6 +119,8 @@ public final class Comparison {
         scores.meta("cpu", cpuModel());
         scores.meta("wall", Long.toString((System.nanoTime() - started) / 1_000_000_000L));
         scores.meta("smoke", Boolean.toString(smoke));
+        scores.meta("loadStart", loadStart);
+        scores.meta("loadEnd", loadAverage());
         scores.meta("finished", ZonedDateTime.now(ZoneOffset.UTC).withNano(0).toLocalDateTime() + " UTC");
         scores.write(resultsDir.resolve(prefix + "-scores.tsv"));
         String tables = ComparisonReport.oneJdk(scores, smoke);
@@ -208,6 +211,16 @@ public final class Comparison {
             String benchmark = runResult.getParams().getBenchmark();
             String simpleName = benchmark.substring(benchmark.lastIndexOf('.', benchmark.lastIndexOf('.') - 1) + 1);
             this.scores.add(simpleName, Integer.parseInt(runResult.getParams().getParam("recordLength")), runResult);
+        }
+    }
+
+    /** The 1-minute load average, or "?" where /proc/loadavg is not there. */
+    private static String loadAverage() {
+        try {
+            return Files.readString(Paths.get("/proc/loadavg")).split(" ")[0];
+        }
+        catch (IOException | UncheckedIOException e) {
+            return "?";
         }
     }
 

@@ -84,12 +84,22 @@ final class ComparisonReport {
                 String.format(Locale.ROOT, "%nlogbuf comparison, JDK %s%s%n%s (%s), %s cores (%s), wall time %s s%n",
                         s.meta("jdk"), smoke ? "  [SMOKE RUN: one short iteration, not a measurement]" : "",
                         s.meta("vm"), s.meta("os"), s.meta("cores"), s.meta("cpu"), s.meta("wall")));
+        text.append(String.format(Locale.ROOT,
+                "Load average (1 min) at the start %s, at the end %s: above about 1, other work shared the cores"
+                        + " and the two-thread figures are not measurements.%n",
+                s.meta("loadStart"), s.meta("loadEnd")));
         text.append("Scores are the median of the measured iterations (all forks); ratios are logbuf / contender"
                 + " (above 1 = logbuf faster).\n");
 
         text.append("\nThroughput, million records/s read by the consumer\n");
+        text.append("(+-: half the range of logbuf's measured iterations, over their median)\n");
         StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-6s %6s", "ring", "bytes"));
-        CONTENDERS.forEach(c -> header.append(String.format(Locale.ROOT, " %9s", c.label())));
+        for (Contender c : CONTENDERS) {
+            header.append(String.format(Locale.ROOT, " %9s", c.label()));
+            if (c == CONTENDERS.get(0)) {
+                header.append(String.format(Locale.ROOT, " %5s", "+-"));
+            }
+        }
         header.append(" ");
         CONTENDERS.stream()
             .skip(1)
@@ -104,6 +114,10 @@ final class ComparisonReport {
                 for (Contender c : CONTENDERS) {
                     text.append(String.format(Locale.ROOT, " %9s",
                             millions(median(s, "records", c.throughput() + "." + group, length))));
+                    if (c == CONTENDERS.get(0)) {
+                        text.append(String.format(Locale.ROOT, " %5s",
+                                percent(median(s, "spread", c.throughput() + "." + group, length))));
+                    }
                 }
                 text.append(" ");
                 for (Contender c : CONTENDERS.subList(1, CONTENDERS.size())) {

@@ -35,6 +35,7 @@ final class Scores {
     void add(String benchmark, int length, RunResult result) {
         put("records", benchmark, length, median(result, "records"));
         put("bytes", benchmark, length, median(result, "bytes"));
+        put("spread", benchmark, length, spread(result, "records"));
         Result<?> perCall = result.getSecondaryResults().get("gc.alloc.rate.norm");
         Result<?> records = result.getSecondaryResults().get("records");
         if (perCall != null && records != null && records.getScore() > 0) {
@@ -104,6 +105,29 @@ final class Scores {
 
     /** Median over the measured iterations (all forks) of a secondary result. */
     private static double median(RunResult result, String label) {
+        List<Double> scores = iterations(result, label);
+        if (scores.isEmpty()) {
+            return Double.NaN;
+        }
+        int middle = scores.size() / 2;
+        return (scores.size() % 2 == 1) ? scores.get(middle) : (scores.get(middle - 1) + scores.get(middle)) / 2;
+    }
+
+    /**
+     * Half the range of the measured iterations (all forks) over their median: 0.1 means
+     * they lay within about 10% either side of the median.
+     */
+    private static double spread(RunResult result, String label) {
+        List<Double> scores = iterations(result, label);
+        double median = median(result, label);
+        if (scores.size() < 2 || !(median > 0)) {
+            return Double.NaN;
+        }
+        return (scores.get(scores.size() - 1) - scores.get(0)) / 2 / median;
+    }
+
+    /** The measured iterations' scores of a secondary result, all forks, sorted. */
+    private static List<Double> iterations(RunResult result, String label) {
         List<Double> scores = new ArrayList<>();
         for (BenchmarkResult fork : result.getBenchmarkResults()) {
             for (IterationResult iteration : fork.getIterationResults()) {
@@ -113,12 +137,8 @@ final class Scores {
                 }
             }
         }
-        if (scores.isEmpty()) {
-            return Double.NaN;
-        }
         scores.sort(Double::compare);
-        int middle = scores.size() / 2;
-        return (scores.size() % 2 == 1) ? scores.get(middle) : (scores.get(middle - 1) + scores.get(middle)) / 2;
+        return scores;
     }
 
     @Override
