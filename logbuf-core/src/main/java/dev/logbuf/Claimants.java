@@ -30,9 +30,11 @@ import java.util.function.LongSupplier;
  *
  * <p>
  * <b>Cost on the claim path:</b> one array read and one comparison to find the calling
- * thread's slot, one plain store of the claim's end position into the slot (padded onto
- * its own cache lines, written only by its thread), and no allocation once the slot and
- * its claim object exist, for platform and virtual threads alike.
+ * thread's slot (the producers first compare with the slot of the last thread, SPSC, or
+ * of the first thread that claimed, MPSC), one plain store of the claim's end position
+ * into the slot (padded onto its own cache lines, written only by its thread), and no
+ * allocation once the slot and its claim object exist, for platform and virtual threads
+ * alike.
  */
 final class Claimants {
 

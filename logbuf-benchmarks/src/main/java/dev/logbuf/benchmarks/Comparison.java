@@ -10,19 +10,14 @@ import java.nio.file.Paths;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.openjdk.jmh.profile.GCProfiler;
-import org.openjdk.jmh.results.BenchmarkResult;
-import org.openjdk.jmh.results.IterationResult;
-import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
@@ -32,53 +27,46 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * The short side-by-side comparison: runs a chosen subset of the benchmarks through the
- * JMH API (with the GC profiler), writes JMH's JSON and log under the results directory,
- * and prints one table per question (throughput, allocation, bytes/s against memcpy,
- * producer latency) with the ratio of logbuf to each contender and a line per target of
- * issue 4.
+ * The side-by-side comparison of issue 15 on the JDK that runs it: runs a chosen subset
+ * of the benchmarks through the JMH API (with the GC profiler), writes JMH's JSON and log
+ * under the results directory with the figures the tables need
+ * ({@code <stamp>-jdk<N>-scores.tsv}, {@link Scores}), and prints the tables with the
+ * ratio of logbuf to each contender and a PASS/MISS line per target
+ * ({@link ComparisonReport}). {@code --combine} prints the runs of several JDKs (same
+ * stamp) one after the other and then side by side; {@code compare.sh} runs JDK 17 and
+ * JDK 25 that way.
  *
  * <p>
  * Usage:
- * {@code java -cp benchmarks.jar dev.logbuf.benchmarks.Comparison [--smoke] [--results DIR]}.
- * {@code --smoke} runs every part once at 64 bytes with one short iteration (a check that
- * the harness works, not a measurement).
+ * {@code java -cp benchmarks.jar dev.logbuf.benchmarks.Comparison [--smoke] [--results DIR] [--stamp STAMP]}
+ * or {@code ... Comparison --combine --stamp STAMP [--results DIR]}. {@code --smoke} runs
+ * every part once at 64 bytes with one short iteration (a check that the harness works,
+ * not a measurement).
  */
 public final class Comparison {
 
     private static final String PACKAGE = "dev.logbuf.benchmarks.";
 
     /**
-     * A contender: its label and the simple names of its throughput and latency classes.
-     */
-    record Contender(String label, String throughput, String latency) {
-    }
-
-    static final List<Contender> CONTENDERS = List.of(new Contender("logbuf", "LogbufThroughput", "LogbufWriteLatency"),
-            new Contender("agrona", "AgronaThroughput", "AgronaWriteLatency"),
-            new Contender("jctools", "JctoolsThroughput", "JctoolsWriteLatency"),
-            new Contender("abq", "BlockingQueueThroughput", "BlockingQueueWriteLatency"));
-
-    /**
      * One JMH run: the benchmarks it includes, the record lengths it runs them with, and
-     * its forks. The ring-to-ring throughput parts get two forks: a producer and a
-     * consumer on two cores settle, per JVM, into one of a few steady states (how far the
-     * consumer trails), and one fork can land in a poor one.
+     * its forks. The two-thread parts get two forks: a producer and a consumer on two
+     * cores settle, per JVM, into one of a few steady states (how far the consumer
+     * trails), and one fork can land in a poor one.
      */
     record Part(String name, List<String> includes, List<Integer> recordLengths, int forks) {
     }
 
-    static final List<Integer> ALL_LENGTHS = List.of(16, 64, 256, 1024, 2048);
+    static final List<Integer> ALL_LENGTHS = ComparisonReport.ALL_LENGTHS;
 
-    static final List<Part> PARTS = List.of(new Part("spsc", List.of("\\.throughput\\.\\w+\\.spsc$"), ALL_LENGTHS, 2),
-            new Part("memcpy", List.of("\\.baseline\\.MemcpyBaseline\\.copy$"), ALL_LENGTHS, 1),
-            new Part("mpsc2", List.of("\\.throughput\\.\\w+\\.mpsc2$"), List.of(64, 2048), 2),
-            new Part("mpsc1", List.of("\\.throughput\\.\\w+\\.mpsc1$", "\\.throughput\\.LogbufThroughput\\.spscOffer$"),
-                    List.of(64), 1),
-            new Part("latency", List.of("\\.latency\\.\\w+\\.(spsc|mpsc2)$"), List.of(64), 1));
+    static final List<Part> PARTS = List.of(new Part("spsc", List.of("throughput\\.\\w+\\.spsc$"), ALL_LENGTHS, 2),
+            new Part("handoff", List.of("baseline\\.HandoffBaseline\\.handoff$"), ALL_LENGTHS, 2),
+            new Part("memcpy", List.of("baseline\\.MemcpyBaseline\\.copy$"), ALL_LENGTHS, 1),
+            new Part("mpsc2", List.of("throughput\\.\\w+\\.mpsc2$"), ALL_LENGTHS, 2),
+            new Part("mpsc1", List.of("throughput\\.\\w+\\.mpsc1$", "throughput\\.LogbufThroughput\\.spscOffer$"),
+                    List.of(64, 2048), 1),
+            new Part("latency", List.of("latency\\.\\w+\\.(spsc|mpsc2)$"), List.of(64), 1));
 
-    /** Results keyed by "SimpleClass.group@recordLength". */
-    private final Map<String, RunResult> results = new LinkedHashMap<>();
+    private final Scores scores = new Scores();
 
     private final PrintStream out;
 
@@ -88,43 +76,117 @@ public final class Comparison {
 
     public static void main(String[] args) throws RunnerException {
         boolean smoke = false;
+        boolean combine = false;
         Path resultsDir = Paths.get("logbuf-benchmarks", "results");
+        String stamp = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--smoke" -> smoke = true;
-                case "--results" -> resultsDir = Paths.get(args[++i]);
-                default -> {
-                    System.err.println("usage: Comparison [--smoke] [--results DIR]");
-                    System.exit(2);
-                }
+                case "--combine" -> combine = true;
+                case "--results" -> resultsDir = Paths.get(argument(args, ++i));
+                case "--stamp" -> stamp = argument(args, ++i);
+                default -> usage("unknown argument " + args[i]);
             }
         }
-        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(ZonedDateTime.now(ZoneOffset.UTC));
+        if (combine) {
+            if (stamp == null) {
+                usage("--combine needs the --stamp of the runs to combine");
+            }
+            combine(resultsDir, stamp);
+            return;
+        }
+        if (stamp == null) {
+            stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(ZonedDateTime.now(ZoneOffset.UTC));
+        }
         try {
             Files.createDirectories(resultsDir);
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        String prefix = stamp + "-jdk" + Runtime.version().feature();
         Comparison comparison = new Comparison(System.out);
+        String loadStart = loadAverage();
         long started = System.nanoTime();
         for (Part part : PARTS) {
-            comparison.run(part, smoke, resultsDir, stamp);
+            comparison.run(part, smoke, resultsDir, prefix);
         }
-        String tables = comparison.tables(smoke, (System.nanoTime() - started) / 1_000_000_000L);
+        Scores scores = comparison.scores;
+        scores.meta("jdk", Runtime.version().toString());
+        scores.meta("vm", System.getProperty("java.vm.name"));
+        scores.meta("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        scores.meta("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
+        scores.meta("cpu", cpuModel());
+        scores.meta("wall", Long.toString((System.nanoTime() - started) / 1_000_000_000L));
+        scores.meta("smoke", Boolean.toString(smoke));
+        scores.meta("loadStart", loadStart);
+        scores.meta("loadEnd", loadAverage());
+        scores.meta("finished", ZonedDateTime.now(ZoneOffset.UTC).withNano(0).toLocalDateTime() + " UTC");
+        scores.write(resultsDir.resolve(prefix + "-scores.tsv"));
+        String tables = ComparisonReport.oneJdk(scores, smoke);
         System.out.print(tables);
-        Path summary = resultsDir.resolve(stamp + "-summary.txt");
-        try {
-            Files.writeString(summary, tables, StandardCharsets.UTF_8);
+        Path summary = resultsDir.resolve(prefix + "-summary.txt");
+        write(summary, tables);
+        System.out.println("JMH JSON: " + resultsDir.resolve(prefix + "-*.json") + "; JMH log: "
+                + resultsDir.resolve(prefix + "-*-jmh.log") + "; this summary: " + summary);
+    }
+
+    private static String argument(String[] args, int i) {
+        if (i >= args.length) {
+            usage(args[i - 1] + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static void usage(String problem) {
+        System.err.println(problem);
+        System.err.println("usage: Comparison [--smoke] [--results DIR] [--stamp STAMP]");
+        System.err.println("       Comparison --combine --stamp STAMP [--results DIR]");
+        System.exit(2);
+    }
+
+    /** Prints the runs of every JDK with this stamp, then side by side. */
+    private static void combine(Path resultsDir, String stamp) {
+        List<Path> files;
+        try (Stream<Path> list = Files.list(resultsDir)) {
+            files = list.filter(p -> p.getFileName().toString().matches(Pattern.quote(stamp) + "-jdk\\d+-scores\\.tsv"))
+                .sorted(Comparator.comparingInt(Comparison::featureOf))
+                .toList();
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        System.out.println("JMH JSON: " + resultsDir.resolve(stamp + "-*.json") + "; JMH log: "
-                + resultsDir.resolve(stamp + "-*-jmh.log") + "; this summary: " + summary);
+        if (files.isEmpty()) {
+            usage("no " + stamp + "-jdk*-scores.tsv under " + resultsDir);
+        }
+        List<Scores> runs = files.stream().map(Scores::read).toList();
+        StringBuilder text = new StringBuilder();
+        text.append(String.format(Locale.ROOT, "logbuf comparison %s, %d JDKs%n", stamp, runs.size()));
+        for (Scores run : runs) {
+            text.append(ComparisonReport.oneJdk(run, Boolean.parseBoolean(run.meta("smoke"))));
+        }
+        text.append(ComparisonReport.sideBySide(runs));
+        System.out.print(text);
+        Path summary = resultsDir.resolve(stamp + "-summary.txt");
+        write(summary, text.toString());
+        System.out.println("\nsummary: " + summary);
     }
 
-    private void run(Part part, boolean smoke, Path resultsDir, String stamp) throws RunnerException {
+    private static int featureOf(Path scoresFile) {
+        Matcher m = Pattern.compile("-jdk(\\d+)-scores").matcher(scoresFile.getFileName().toString());
+        return m.find() ? Integer.parseInt(m.group(1)) : 0;
+    }
+
+    private static void write(Path file, String text) {
+        try {
+            Files.writeString(file, text, StandardCharsets.UTF_8);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void run(Part part, boolean smoke, Path resultsDir, String prefix) throws RunnerException {
         List<Integer> lengths = smoke ? List.of(64) : part.recordLengths();
         ChainedOptionsBuilder options = new OptionsBuilder()
             .param("recordLength", lengths.stream().map(String::valueOf).toArray(String[]::new))
@@ -135,201 +197,31 @@ public final class Comparison {
             .measurementIterations(smoke ? 1 : 3)
             .measurementTime(TimeValue.seconds(1))
             .shouldFailOnError(!Boolean.getBoolean("comparison.keepGoing"))
-            .result(resultsDir.resolve(stamp + "-" + part.name() + ".json").toString())
+            .result(resultsDir.resolve(prefix + "-" + part.name() + ".json").toString())
             .resultFormat(ResultFormatType.JSON)
-            .output(resultsDir.resolve(stamp + "-" + part.name() + "-jmh.log").toString());
+            .output(resultsDir.resolve(prefix + "-" + part.name() + "-jmh.log").toString());
         for (String include : part.includes()) {
-            options.include("^" + PACKAGE.replace(".", "\\.") + include.substring(2));
+            options.include("^" + PACKAGE.replace(".", "\\.") + include);
         }
-        out.printf(Locale.ROOT, "[%s] running part '%s' (record lengths %s)...%n",
-                ZonedDateTime.now(ZoneOffset.UTC).toLocalTime().withNano(0), part.name(), lengths);
+        out.printf(Locale.ROOT, "[%s] JDK %d: running part '%s' (record lengths %s)...%n",
+                ZonedDateTime.now(ZoneOffset.UTC).toLocalTime().withNano(0), Runtime.version().feature(), part.name(),
+                lengths);
         Collection<RunResult> runResults = new Runner(options.build()).run();
         for (RunResult runResult : runResults) {
             String benchmark = runResult.getParams().getBenchmark();
             String simpleName = benchmark.substring(benchmark.lastIndexOf('.', benchmark.lastIndexOf('.') - 1) + 1);
-            results.put(simpleName + "@" + runResult.getParams().getParam("recordLength"), runResult);
+            this.scores.add(simpleName, Integer.parseInt(runResult.getParams().getParam("recordLength")), runResult);
         }
     }
 
-    // ---------------------------------------------------------------- tables
-
-    private String tables(boolean smoke, long seconds) {
-        StringBuilder text = new StringBuilder();
-        Runtime.Version version = Runtime.version();
-        text.append(String.format(Locale.ROOT,
-                "%nlogbuf comparison %s UTC%s%nJDK %s (%s), %d cores (%s), %s %s, wall time %d s%n",
-                ZonedDateTime.now(ZoneOffset.UTC).withNano(0).toLocalDateTime(),
-                smoke ? "  [SMOKE RUN: one short iteration, not a measurement]" : "", version,
-                System.getProperty("java.vm.name"), Runtime.getRuntime().availableProcessors(), cpuModel(),
-                System.getProperty("os.name"), System.getProperty("os.arch"), seconds));
-        text.append("Scores are the median of the measured iterations (all forks); ratios are logbuf / contender"
-                + " (above 1 = logbuf faster).\n");
-
-        text.append("\nThroughput, million records/s read by the consumer\n");
-        String header = String.format(Locale.ROOT, "%-6s %6s %9s %9s %9s %9s  %8s %8s %8s%n", "ring", "bytes", "logbuf",
-                "agrona", "jctools", "abq", "/agrona", "/jctools", "/abq");
-        text.append(header);
-        for (String group : List.of("spsc", "mpsc1", "mpsc2")) {
-            for (int length : ALL_LENGTHS) {
-                double[] scores = CONTENDERS.stream()
-                    .mapToDouble(c -> median(c.throughput() + "." + group, length, "records"))
-                    .toArray();
-                if (Arrays.stream(scores).allMatch(Double::isNaN)) {
-                    continue;
-                }
-                text.append(String.format(Locale.ROOT, "%-6s %6d %9s %9s %9s %9s  %8s %8s %8s%n", group, length,
-                        millions(scores[0]), millions(scores[1]), millions(scores[2]), millions(scores[3]),
-                        ratio(scores[0], scores[1]), ratio(scores[0], scores[2]), ratio(scores[0], scores[3])));
-            }
+    /** The 1-minute load average, or "?" where /proc/loadavg is not there. */
+    private static String loadAverage() {
+        try {
+            return Files.readString(Paths.get("/proc/loadavg")).split(" ")[0];
         }
-        double offer = median("LogbufThroughput.spscOffer", 64, "records");
-        if (!Double.isNaN(offer)) {
-            text.append(String.format(Locale.ROOT, "logbuf spsc 64 B through offer(byte[]): %s M records/s%n",
-                    millions(offer)));
+        catch (IOException | UncheckedIOException e) {
+            return "?";
         }
-
-        text.append(
-                "\nAllocation, bytes per record (JMH gc.alloc.rate.norm x calls / records; both sides of the ring)\n");
-        text.append(String.format(Locale.ROOT, "%-9s %6s %9s %9s %9s %9s%n", "ring", "bytes", "logbuf", "agrona",
-                "jctools", "abq"));
-        for (String group : List.of("spsc", "spscOffer", "mpsc1", "mpsc2")) {
-            for (int length : ALL_LENGTHS) {
-                double[] perRecord = CONTENDERS.stream()
-                    .mapToDouble(c -> bytesPerRecord(c.throughput() + "." + group, length))
-                    .toArray();
-                if (Arrays.stream(perRecord).allMatch(Double::isNaN)) {
-                    continue;
-                }
-                text.append(String.format(Locale.ROOT, "%-9s %6d %9s %9s %9s %9s%n", group, length,
-                        decimal(perRecord[0]), decimal(perRecord[1]), decimal(perRecord[2]), decimal(perRecord[3])));
-            }
-        }
-
-        text.append(
-                "\nBytes/s against memcpy (one thread, System.arraycopy of the same payloads), MB/s (10^6 bytes)\n");
-        text.append(String.format(Locale.ROOT, "%6s %10s %10s %10s %8s %8s%n", "bytes", "memcpy", "logbuf", "agrona",
-                "logbuf%", "agrona%"));
-        for (int length : ALL_LENGTHS) {
-            double memcpy = median("MemcpyBaseline.copy", length, "bytes");
-            double logbuf = median("LogbufThroughput.spsc", length, "bytes");
-            double agrona = median("AgronaThroughput.spsc", length, "bytes");
-            if (Double.isNaN(memcpy)) {
-                continue;
-            }
-            text.append(String.format(Locale.ROOT, "%6d %10.0f %10.0f %10.0f %7.0f%% %7.0f%%%n", length, memcpy / 1e6,
-                    logbuf / 1e6, agrona / 1e6, 100 * logbuf / memcpy, 100 * agrona / memcpy));
-        }
-
-        text.append(
-                "\nProducer latency of one 64-byte write (claim+copy+commit, or offer of a copy), paced producers, ns\n");
-        text.append(String.format(Locale.ROOT, "%-6s %-8s %8s %8s %9s%n", "ring", "", "p50", "p99", "p99.9"));
-        for (String group : List.of("spsc", "mpsc2")) {
-            for (Contender contender : CONTENDERS) {
-                Optional<Result<?>> write = latency(contender.latency() + "." + group, 64, group + "Write");
-                write.ifPresent(r -> text.append(String.format(Locale.ROOT, "%-6s %-8s %8.0f %8.0f %9.0f%n", group,
-                        contender.label(), r.getStatistics().getPercentile(50), r.getStatistics().getPercentile(99),
-                        r.getStatistics().getPercentile(99.9))));
-            }
-        }
-
-        text.append("\nTargets (issue 4)\n");
-        target(text, "SPSC 64 B >= 1.0x Agrona OneToOne (aim 1.25x)",
-                ratioOf("LogbufThroughput.spsc", "AgronaThroughput.spsc", 64), 1.0);
-        target(text, "MPSC 2 producers 64 B >= 1.0x Agrona ManyToOne (aim 1.25x)",
-                ratioOf("LogbufThroughput.mpsc2", "AgronaThroughput.mpsc2", 64), 1.0);
-        target(text, "SPSC 64 B >= 10x ArrayBlockingQueue",
-                ratioOf("LogbufThroughput.spsc", "BlockingQueueThroughput.spsc", 64), 10.0);
-        target(text, "MPSC 2 producers 64 B >= 10x ArrayBlockingQueue",
-                ratioOf("LogbufThroughput.mpsc2", "BlockingQueueThroughput.mpsc2", 64), 10.0);
-        target(text, "SPSC 2 KiB bytes/s >= 50% of memcpy (as a fraction)",
-                median("LogbufThroughput.spsc", 2048, "bytes") / median("MemcpyBaseline.copy", 2048, "bytes"), 0.5);
-        double worstAllocation = Stream.of("spsc", "spscOffer", "mpsc1", "mpsc2")
-            .flatMap(g -> ALL_LENGTHS.stream().map(l -> bytesPerRecord("LogbufThroughput." + g, l)))
-            .filter(v -> !Double.isNaN(v))
-            .max(Double::compare)
-            .orElse(Double.NaN);
-        text.append(String.format(Locale.ROOT,
-                "  %-4s logbuf allocation, worst steady-state case: %s B/record (target ~0)%n",
-                Double.isNaN(worstAllocation) ? "?" : worstAllocation < 0.01 ? "PASS" : "MISS",
-                decimal(worstAllocation)));
-        for (String group : List.of("spsc", "mpsc2")) {
-            Optional<Result<?>> logbuf = latency("LogbufWriteLatency." + group, 64, group + "Write");
-            Optional<Result<?>> agrona = latency("AgronaWriteLatency." + group, 64, group + "Write");
-            if (logbuf.isPresent() && agrona.isPresent()) {
-                double mine = logbuf.get().getStatistics().getPercentile(99);
-                double theirs = agrona.get().getStatistics().getPercentile(99);
-                text.append(
-                        String.format(Locale.ROOT, "  %-4s %s producer p99 no worse than Agrona: %.0f ns vs %.0f ns%n",
-                                mine <= theirs ? "PASS" : "MISS", group, mine, theirs));
-            }
-        }
-        return text.toString();
-    }
-
-    private static void target(StringBuilder text, String what, double value, double threshold) {
-        String verdict = Double.isNaN(value) ? "?" : value >= threshold ? "PASS" : "MISS";
-        text.append(String.format(Locale.ROOT, "  %-4s %s: %.2f%n", verdict, what, value));
-    }
-
-    private double ratioOf(String mine, String theirs, int length) {
-        return median(mine, length, "records") / median(theirs, length, "records");
-    }
-
-    /** Median over the measured iterations of a secondary result ("records", "bytes"). */
-    private double median(String benchmark, int length, String label) {
-        RunResult result = results.get(benchmark + "@" + length);
-        if (result == null) {
-            return Double.NaN;
-        }
-        List<Double> scores = new ArrayList<>();
-        for (BenchmarkResult fork : result.getBenchmarkResults()) {
-            for (IterationResult iteration : fork.getIterationResults()) {
-                Result<?> secondary = iteration.getSecondaryResults().get(label);
-                if (secondary != null) {
-                    scores.add(secondary.getScore());
-                }
-            }
-        }
-        if (scores.isEmpty()) {
-            return Double.NaN;
-        }
-        scores.sort(Double::compare);
-        int middle = scores.size() / 2;
-        return scores.size() % 2 == 1 ? scores.get(middle) : (scores.get(middle - 1) + scores.get(middle)) / 2;
-    }
-
-    /**
-     * Allocated bytes per record read: JMH's bytes per call, times calls per second, over
-     * records per second.
-     */
-    private double bytesPerRecord(String benchmark, int length) {
-        RunResult result = results.get(benchmark + "@" + length);
-        if (result == null) {
-            return Double.NaN;
-        }
-        Result<?> perCall = result.getSecondaryResults().get("gc.alloc.rate.norm");
-        Result<?> records = result.getSecondaryResults().get("records");
-        if (perCall == null || records == null || records.getScore() == 0) {
-            return Double.NaN;
-        }
-        return perCall.getScore() * result.getPrimaryResult().getScore() / records.getScore();
-    }
-
-    private Optional<Result<?>> latency(String benchmark, int length, String method) {
-        RunResult result = results.get(benchmark + "@" + length);
-        return result == null ? Optional.empty() : Optional.ofNullable(result.getSecondaryResults().get(method));
-    }
-
-    private static String millions(double perSecond) {
-        return Double.isNaN(perSecond) ? "-" : String.format(Locale.ROOT, "%.2f", perSecond / 1e6);
-    }
-
-    private static String ratio(double mine, double theirs) {
-        return Double.isNaN(mine) || Double.isNaN(theirs) ? "-" : String.format(Locale.ROOT, "%.2fx", mine / theirs);
-    }
-
-    private static String decimal(double value) {
-        return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.3f", value);
     }
 
     private static String cpuModel() {

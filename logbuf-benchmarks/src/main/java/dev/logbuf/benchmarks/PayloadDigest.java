@@ -50,14 +50,22 @@ public final class PayloadDigest {
 
     /** {@code byte[]} queues: the record itself. */
     public static long of(byte[] record) {
+        return of(record, 0, record.length);
+    }
+
+    /**
+     * A record at {@code offset} of a shared array (the two-thread baseline), or a whole
+     * {@code byte[]} record.
+     */
+    public static long of(byte[] memory, int offset, int length) {
         long sum = 0;
-        int end = record.length;
-        int index = 0;
+        int end = offset + length;
+        int index = offset;
         for (; index <= end - 8; index += 8) {
-            sum += (long) LONG_IN_BYTES.get(record, index);
+            sum += (long) LONG_IN_BYTES.get(memory, index);
         }
         for (; index < end; index++) {
-            sum += record[index];
+            sum += memory[index];
         }
         return sum;
     }
