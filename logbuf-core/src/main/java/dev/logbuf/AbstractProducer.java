@@ -123,17 +123,14 @@ abstract class AbstractProducer implements Producer {
             tag = slot.tag;
         }
         // Release: publishes the slot's holder and name (written when this thread took
-        // the
-        // slot) with the tag, for the consumer's and monitors' getAcquire of this header:
-        // unblock must never see a previous, terminated holder of the slot. No payload
-        // has
-        // been written yet. On x86 it costs what a plain store does.
+        // the slot) with the tag, for the consumer's and monitors' getAcquire of this
+        // header: unblock must never see a previous, terminated holder of the slot. No
+        // payload has been written yet. On x86 it costs what a plain store does.
         this.memory.putHeaderRelease(index, RecordDescriptor.claimedHeader(tag, length));
         // StoreStore: no payload store of this claim may become visible before its
-        // claimed
-        // header. Crash (file-backed ring, MPSC): a reservation whose header is still
-        // free
-        // then reads as zero to its end, which is how recovery finds its extent.
+        // claimed header. Crash (file-backed ring, MPSC): a reservation whose header is
+        // still free then reads as zero to its end, which is how recovery finds its
+        // extent.
         VarHandle.storeStoreFence();
     }
 

@@ -267,10 +267,8 @@ public final class Consumer extends ConsumerFields {
             return false;
         }
         // isAlive() == false happens-after the claimant's every write (JLS 17.4.4), and
-        // it
-        // writes nothing more: this acquire load sees its last word on this header. It
-        // may
-        // have committed or aborted between the read above and its end.
+        // it writes nothing more: this acquire load sees its last word on this header. It
+        // may have committed or aborted between the read above and its end.
         int index = this.memory.index(position);
         if (this.memory.getHeaderAcquire(index) != header) {
             return false;
@@ -288,11 +286,9 @@ public final class Consumer extends ConsumerFields {
     void release(long endPosition) {
         long start = this.head;
         // Opaque, then StoreStore: the releasing position reaches memory before any of
-        // the
-        // zeroing below. Crash (file-backed ring): a reopen that finds releasing beyond
-        // the
-        // head finishes this release (those records were handed over) instead of reading
-        // records whose headers are already zero.
+        // the zeroing below. Crash (file-backed ring): a reopen that finds releasing
+        // beyond the head finishes this release (those records were handed over) instead
+        // of reading records whose headers are already zero.
         this.memory.putReleasingOpaque(endPosition);
         VarHandle.storeStoreFence();
         this.memory.zeroPositions(start, endPosition);
@@ -306,9 +302,8 @@ public final class Consumer extends ConsumerFields {
         // A claimed header is never zero while free space reads as zero, so the header
         // alone tells a stalled claim from an empty ring. Reading the tail instead would
         // pull the producers' most written cache line to this core on every empty poll
-        // and
-        // make the next claim miss on it. A claim whose header store is not visible yet
-        // is simply noted on a later poll.
+        // and make the next claim miss on it. A claim whose header store is not visible
+        // yet is simply noted on a later poll.
         if (header != 0) {
             this.stallWatch.consumerObserved(position);
         }

@@ -383,10 +383,8 @@ public final class RingBuffer implements AutoCloseable {
             }
             boolean alive = claimant.isAlive();
             // Acquire: a claimant found terminated happened-before this read (JLS
-            // 17.4.4),
-            // so a commit or abort it made just before its end is seen here: never report
-            // a
-            // dead claim on a record that was resolved.
+            // 17.4.4), so a commit or abort it made just before its end is seen here:
+            // never report a dead claim on a record that was resolved.
             if (!alive && this.memory.getHeaderAcquire(this.memory.index(position)) != header) {
                 continue;
             }

@@ -190,8 +190,7 @@ final class RingMemory {
     /** Refuses further claims, commits and reads (file-backed rings). */
     void close() {
         // Volatile: pairs with the opaque reads in isClosed(); a thread that learns of
-        // the
-        // close through any happens-before edge sees it.
+        // the close through any happens-before edge sees it.
         CLOSED.setVolatile(this, true);
     }
 

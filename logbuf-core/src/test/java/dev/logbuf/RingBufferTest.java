@@ -69,8 +69,8 @@ class RingBufferTest {
     void maxRecordLengthFitsAnEmptyRingWhereverTheHeadStands(RingBuffer.Type type) {
         int capacity = 256;
         // Every index a head can stand at: all multiples of 8 except 8 itself (no record
-        // ends
-        // there: one starting at 0 spans at least 16 bytes, and none crosses the end).
+        // ends there: one starting at 0 spans at least 16 bytes, and none crosses the
+        // end).
         for (int headIndex = 0; headIndex < capacity; headIndex += headIndex == 0 ? 16 : Rings.ALIGNMENT) {
             RingBuffer ring = ring(type, capacity);
             Producer producer = ring.producer();

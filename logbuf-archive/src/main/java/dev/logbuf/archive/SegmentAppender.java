@@ -124,8 +124,7 @@ final class SegmentAppender {
                 int padding = pad(room);
                 if (!first) {
                     // padding between two chunks of a record is part of the record's
-                    // bytes
-                    // for the chain, as the scanner hashes the record's whole span
+                    // bytes for the chain, as the scanner hashes the record's whole span
                     view.limit(padding + room).position(padding);
                     chain.update(view);
                 }

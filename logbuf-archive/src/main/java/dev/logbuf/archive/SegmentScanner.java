@@ -280,8 +280,7 @@ final class SegmentScanner {
             int dataCrc = crc(at + CHUNK_HEADER_LENGTH, length);
             if (storedDataCrc != dataCrc) {
                 // the header passed its own checksum: its length is sound, go on after
-                // the
-                // chunk
+                // the chunk
                 damagedChunk(at, String.format("chunk data checksum mismatch (stored 0x%08X, computed 0x%08X)",
                         storedDataCrc, dataCrc), at + CHUNK_HEADER_LENGTH + length);
                 continue;

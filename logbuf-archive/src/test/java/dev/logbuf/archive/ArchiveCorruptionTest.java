@@ -74,8 +74,8 @@ class ArchiveCorruptionTest {
                 else {
                     if (position < damaged.offset() + SegmentFormat.CHUNK_HEADER_LENGTH) {
                         // a damaged chunk header cannot be trusted for its length: the
-                        // rest
-                        // of its block is lost, reading goes on at the next block start
+                        // rest of its block is lost, reading goes on at the next block
+                        // start
                         chunkHeaderFlips++;
                         long blockEnd = SegmentFormat.nextBlock(damaged.offset());
                         chunks.get(segment)

@@ -73,8 +73,7 @@ class SegmentFormatTest {
         assertThat(bytes.length).isEqualTo(anchor + 72);
 
         // the example in the document: the record chunk of "hi", sequence 0, ring
-        // position
-        // 4096
+        // position 4096
         assertThat(HexFormat.ofDelimiter(" ").formatHex(bytes, record, record + 34)).isEqualTo(DOCUMENTED_RECORD_CHUNK);
     }
 

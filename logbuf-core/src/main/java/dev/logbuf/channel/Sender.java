@@ -84,8 +84,7 @@ public final class Sender implements AutoCloseable {
             return claim;
         }
         // The ring is full: back off until there is room (the idle state is allocated
-        // only
-        // here, off the path that finds room at once).
+        // only here, off the path that finds room at once).
         final long start = System.nanoTime();
         BackoffIdleStrategy idle = new BackoffIdleStrategy(SPINS, YIELDS, MIN_PARK_NANOS, MAX_PARK_NANOS);
         for (;;) {

@@ -143,8 +143,7 @@ class KafkaShipperEndToEndTest {
             archive.endOfBatch();
         }
         // the writer is closed, as after the ring's drain stopped: the shipper, stopped
-        // at
-        // once, still sends every record first
+        // at once, still sends every record first
         KafkaShipper shipper = KafkaShipper.builder(dir, topic)
             .producerSettings(Map.of("bootstrap.servers", broker.getBrokersAsString()))
             .maxInFlight(500)

@@ -105,8 +105,7 @@ final class RingWriter {
         }
         if (levelInt < this.waitLevel) {
             // Acquire loads of both positions (RingBuffer): a stale consumer position
-            // only
-            // overstates the bytes in use, so the reserve is never eaten into.
+            // only overstates the bytes in use, so the reserve is never eaten into.
             long used = this.ring.producerPosition() - this.ring.consumerPosition();
             if (used + frameLength(length) > this.ring.capacity() - this.reserveBytes
                     || !this.producer.offer(bytes, 0, length)) {

@@ -65,8 +65,7 @@ class SampleCrashTests {
                 // the records the ring file kept drain first
                 AtomicReference<AuditTally> recovered = new AtomicReference<>();
                 // read while the app writes: a batch being appended may show as damage
-                // for
-                // a moment; the final read of the closed archive admits none
+                // for a moment; the final read of the closed archive admits none
                 await().atMost(Duration.ofMinutes(1)).ignoreExceptions().until(() -> {
                     recovered.set(AuditTally.of(SampleArchive.readWhileWriting(archive), load));
                     return recovered.get().missing() == 0;
@@ -101,8 +100,7 @@ class SampleCrashTests {
         assertThat(tally.duplicates()).isZero();
         assertThat(tally.outOfOrder()).isZero();
         // archived: the acknowledged events, plus at most one event per client whose
-        // answer
-        // the kill cut off
+        // answer the kill cut off
         assertThat(tally.archived()).isBetween(load.acknowledgedCount(), load.acknowledgedCount() + load.failedCount());
         assertVerifyClean(archive, records.size());
         assertThat(app.log()).contains("closed after record");

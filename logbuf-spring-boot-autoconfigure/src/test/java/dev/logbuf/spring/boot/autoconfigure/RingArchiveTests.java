@@ -197,8 +197,7 @@ class RingArchiveTests {
                 LogbufRing ring = context.getBean(LogbufRings.class).get("audit");
                 Producer producer = ring.producer();
                 // a claim held at the head keeps the drain loop waiting: the whole
-                // backlog is
-                // still in the ring when the context starts closing
+                // backlog is still in the ring when the context starts closing
                 WriteClaim head = producer.tryClaim(8);
                 List<Thread> producers = new ArrayList<>();
                 for (int t = 0; t < threads; t++) {

@@ -174,8 +174,7 @@ class RingKafkaShippingTests {
                     "logbuf.rings.patient.kafka.topic=orders-b", "logbuf.rings.patient.kafka.outage-timeout=1h",
                     "logbuf.rings.patient.kafka.max-in-flight=500",
                     // the producer gives up on a record after 3 s: the shipper then
-                    // retries
-                    // from the archive
+                    // retries from the archive
                     "spring.kafka.producer.properties.delivery.timeout.ms=3000",
                     "spring.kafka.producer.properties.request.timeout.ms=1000",
                     "spring.kafka.producer.properties.max.block.ms=1500",
