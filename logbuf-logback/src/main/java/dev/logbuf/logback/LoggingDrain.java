@@ -177,15 +177,9 @@ final class LoggingDrain {
         }
         this.lock.lock();
         try {
-            if (!this.callerDrains) {
-                return; // restarted meanwhile: the drain loop owns the sink again
+            if (drainHeld()) { // else restarted meanwhile: the drain loop owns the sink
+                this.sink.closeSink();
             }
-            // getAndSet: synchronizes with the set() of a caller whose tryLock failed
-            this.drainPending.getAndSet(false);
-            while (this.consumer.drainTo(this.sink, BATCH) > 0) {
-                // until the ring is empty or its head is still being written
-            }
-            this.sink.closeSink();
         }
         catch (RuntimeException ex) {
             this.status.addError(this.label + ": draining or closing the sink at stop failed", ex);
@@ -211,20 +205,14 @@ final class LoggingDrain {
 
     private void drainOnCaller() {
         for (;;) {
-            // volatile write: pairs with the getAndSet below by the lock holder
+            // volatile write: pairs with the getAndSet in drainHeld() by the lock holder
             this.drainPending.set(true);
             if (!this.lock.tryLock()) {
                 return; // the holder sees drainPending after it unlocks
             }
             try {
-                if (!this.callerDrains || this.consumerStuck) {
+                if (!drainHeld()) {
                     return; // restarted meanwhile: the drain loop reads again
-                }
-                // getAndSet: synchronizes with the set() of a caller whose tryLock
-                // failed, so its committed record is visible to the drain below
-                this.drainPending.getAndSet(false);
-                while (this.consumer.drainTo(this.sink, BATCH) > 0) {
-                    // until the ring is empty or its head is still being written
                 }
             }
             catch (RuntimeException ex) {
@@ -239,6 +227,25 @@ final class LoggingDrain {
                 return;
             }
         }
+    }
+
+    /**
+     * With the lock held: drains the ring until it is empty or its head is still being
+     * written, unless the drain loop owns the consumer again (a restart) or is stuck in a
+     * sink call.
+     * @return whether it drained
+     */
+    private boolean drainHeld() {
+        if (!this.callerDrains || this.consumerStuck) {
+            return false;
+        }
+        // getAndSet: synchronizes with the set() of a caller whose tryLock failed, so its
+        // committed record is visible to the drain below
+        this.drainPending.getAndSet(false);
+        while (this.consumer.drainTo(this.sink, BATCH) > 0) {
+            // until the ring is empty or its head is still being written
+        }
+        return true;
     }
 
     /**
