@@ -102,9 +102,11 @@ public final class Consumer extends ConsumerFields {
     }
 
     /**
-     * Hands up to {@code limit} committed records to {@code handler} in FIFO order, then
-     * zeroes and releases their space in one step. Stops early at an empty ring or an
-     * uncommitted record.
+     * Hands up to {@code limit} committed records to {@code handler} in FIFO order, and
+     * zeroes and releases their space in one step per batch: a batch ends with the call,
+     * or as soon as its records cover a quarter of the capacity, so that producers facing
+     * a full ring get room back while the rest is read. Stops early at an empty ring, at
+     * an uncommitted record, or after one capacity's worth of records.
      *
      * <p>
      * If the handler throws, the records up to and including the failing one count as
@@ -124,10 +126,16 @@ public final class Consumer extends ConsumerFields {
         long position = start;
         int count = 0;
         final ByteBuffer view = this.handlerView;
-        // Space is released only at the end of the batch, so one batch reads at
-        // most one capacity's worth: past start + capacity lie this batch's own,
-        // not yet zeroed, records.
+        // One call reads at most one capacity's worth: past start + capacity may lie
+        // this call's own records, not yet zeroed.
         final long end = start + this.memory.capacity;
+        // A batch is released once it covers a quarter of the capacity. Releasing only
+        // at the end of the call made a producer facing a full ring wait for the whole
+        // ring to be read, and the two sides took turns instead of working at the same
+        // time: MPSC with two producers at 256-byte records was 0.59x of Agrona in the
+        // round 2 comparison (issue 15, logbuf-benchmarks/README.md).
+        final int batchSpan = this.memory.capacity >> 2;
+        long released = start;
         try {
             while (count < limit && position < end) {
                 int index = this.memory.index(position);
@@ -150,10 +158,14 @@ public final class Consumer extends ConsumerFields {
                 view.limit(offset + frameLength).position(offset);
                 view.order(ByteOrder.LITTLE_ENDIAN);
                 handler.onRecord(view, offset, frameLength);
+                if (position - released >= batchSpan) {
+                    release(position);
+                    released = position;
+                }
             }
         }
         finally {
-            if (position != start) {
+            if (position != released) {
                 release(position);
             }
         }

@@ -173,7 +173,8 @@ class ConsumerTest {
     @ParameterizedTest
     @EnumSource(RingBuffer.Type.class)
     void drainReleasesTheSpaceOfABatchInOneStepAfterTheHandlerCalls(RingBuffer.Type type) {
-        RingBuffer ring = ring(type, 256);
+        // 5 records of 16 bytes: less than a quarter of the capacity, one batch
+        RingBuffer ring = ring(type, 1024);
         Producer producer = ring.producer();
         for (int i = 0; i < 5; i++) {
             Rings.write(producer, new byte[] { (byte) i });
@@ -182,6 +183,60 @@ class ConsumerTest {
         ring.consumer().drain((buffer, offset, length) -> positionsDuringBatch.add(ring.consumerPosition()));
         assertThat(positionsDuringBatch).containsOnly(0L).hasSize(5);
         assertThat(ring.consumerPosition()).isEqualTo(5L * Rings.span(1));
+    }
+
+    @ParameterizedTest
+    @EnumSource(RingBuffer.Type.class)
+    void drainReleasesEachQuarterOfTheCapacitySoThatAFullRingGetsRoomBackDuringTheCall(RingBuffer.Type type) {
+        RingBuffer ring = ring(type, 256);
+        Producer producer = ring.producer();
+        int written = 0;
+        while (producer.offer(new byte[] { (byte) written })) {
+            written++;
+        }
+        assertThat(written).as("a full ring of 16-byte records").isEqualTo(256 / Rings.span(1));
+        List<Long> positionsSeen = new ArrayList<>();
+        List<Boolean> roomSeen = new ArrayList<>();
+        List<Byte> seen = new ArrayList<>();
+        int count = ring.consumer().drain((buffer, offset, length) -> {
+            seen.add(buffer.get(offset));
+            positionsSeen.add(ring.consumerPosition());
+            // what a producer finds while the consumer is still in the call
+            roomSeen.add(ring.consumerPosition() + 256 - ring.producerPosition() >= Rings.span(1));
+        });
+        assertThat(count).as("one call still takes the whole ring").isEqualTo(written);
+        long quarter = 64;
+        for (int i = 0; i < written; i++) {
+            assertThat(seen.get(i)).isEqualTo((byte) i);
+            assertThat(positionsSeen.get(i)).as("released before record %d", i)
+                .isEqualTo(i * Rings.span(1) / quarter * quarter);
+        }
+        assertThat(roomSeen.subList(0, 4)).containsOnly(false);
+        assertThat(roomSeen.subList(4, written)).containsOnly(true);
+        assertThat(ring.consumerPosition()).isEqualTo(ring.producerPosition());
+    }
+
+    @ParameterizedTest
+    @EnumSource(RingBuffer.Type.class)
+    void aProducerWritesIntoTheReleasedQuarterWhileTheConsumerIsStillInTheCall(RingBuffer.Type type) {
+        RingBuffer ring = ring(type, 256);
+        Producer producer = ring.producer();
+        int written = 0;
+        while (producer.offer(new byte[] { (byte) written })) {
+            written++;
+        }
+        List<Byte> seen = new ArrayList<>();
+        Consumer consumer = ring.consumer();
+        int[] offeredDuringTheCall = { 0 };
+        int count = consumer.drain((buffer, offset, length) -> {
+            seen.add(buffer.get(offset));
+            if (seen.size() == 5 && producer.offer(new byte[] { 100 })) {
+                offeredDuringTheCall[0]++;
+            }
+        });
+        assertThat(offeredDuringTheCall[0]).isEqualTo(1);
+        assertThat(count).isEqualTo(written);
+        assertThat(Rings.drainAll(consumer)).containsExactly(new byte[] { 100 });
     }
 
     @ParameterizedTest
