@@ -152,7 +152,7 @@ final class ComparisonReport {
         }
 
         text.append("\nSPSC bytes/s against the two baselines, MB/s (10^6 bytes): handoff = two threads through a"
-                + " shared 64 KiB array,\none release/acquire per batch (the limit); memcpy = one thread copying"
+                + " shared 64 KiB array,\none release/acquire per quarter of it (the limit); memcpy = one thread copying"
                 + " within its cache. share = contender / handoff\n");
         text.append(String.format(Locale.ROOT, "%6s %8s %8s", "bytes", "handoff", "memcpy"));
         CONTENDERS.forEach(c -> text.append(String.format(Locale.ROOT, " %8s", shortLabel(c))));
