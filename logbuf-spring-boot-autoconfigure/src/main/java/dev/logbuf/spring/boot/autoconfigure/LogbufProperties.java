@@ -398,8 +398,9 @@ public class LogbufProperties {
         private boolean enabled = true;
 
         /**
-         * Largest number of records handed to the handler per drain call; the space of a
-         * batch is released in one step.
+         * Largest number of records handed to the handler per drain call. The space of a
+         * call is released in one step, or each quarter of the ring's capacity when the
+         * call covers more; with an archive or Kafka, once the batch is written.
          */
         private int batchLimit = 256;
 
