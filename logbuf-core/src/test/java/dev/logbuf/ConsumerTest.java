@@ -190,10 +190,7 @@ class ConsumerTest {
     void drainReleasesEachQuarterOfTheCapacitySoThatAFullRingGetsRoomBackDuringTheCall(RingBuffer.Type type) {
         RingBuffer ring = ring(type, 256);
         Producer producer = ring.producer();
-        int written = 0;
-        while (producer.offer(new byte[] { (byte) written })) {
-            written++;
-        }
+        int written = Rings.fillWithNumberedBytes(producer);
         assertThat(written).as("a full ring of 16-byte records").isEqualTo(256 / Rings.span(1));
         List<Long> positionsSeen = new ArrayList<>();
         List<Boolean> roomSeen = new ArrayList<>();
@@ -221,10 +218,7 @@ class ConsumerTest {
     void aProducerWritesIntoTheReleasedQuarterWhileTheConsumerIsStillInTheCall(RingBuffer.Type type) {
         RingBuffer ring = ring(type, 256);
         Producer producer = ring.producer();
-        int written = 0;
-        while (producer.offer(new byte[] { (byte) written })) {
-            written++;
-        }
+        int written = Rings.fillWithNumberedBytes(producer);
         List<Byte> seen = new ArrayList<>();
         Consumer consumer = ring.consumer();
         int[] offeredDuringTheCall = { 0 };

@@ -155,6 +155,18 @@ final class Rings {
         claim.commit();
     }
 
+    /**
+     * Offers one-byte records numbered 0, 1, 2... until the ring is full; returns how
+     * many it took.
+     */
+    static int fillWithNumberedBytes(Producer producer) {
+        int written = 0;
+        while (producer.offer(new byte[] { (byte) written })) {
+            written++;
+        }
+        return written;
+    }
+
     /** Reads and releases the next record; fails the test when there is none. */
     static byte[] read(Consumer consumer) {
         ReadClaim claim = consumer.tryRead();

@@ -21,6 +21,13 @@ public class ProducerPayload {
      */
     public byte[] pending;
 
+    /** A payload outside JMH (the harness tests), filled for {@code shape}. */
+    public static ProducerPayload of(RecordShape shape) {
+        ProducerPayload payload = new ProducerPayload();
+        payload.fill(shape);
+        return payload;
+    }
+
     @Setup(Level.Trial)
     public void fill(RecordShape shape) {
         bytes = new byte[shape.recordLength];

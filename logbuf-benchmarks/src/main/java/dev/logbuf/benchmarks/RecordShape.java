@@ -15,6 +15,13 @@ public class RecordShape {
     @Param({ "16", "64", "256", "1024", "2048" })
     public int recordLength;
 
+    /** A shape outside JMH (the harness tests): records of {@code recordLength} bytes. */
+    public static RecordShape of(int recordLength) {
+        RecordShape shape = new RecordShape();
+        shape.recordLength = recordLength;
+        return shape;
+    }
+
     /**
      * Records a {@link Workload#RING_CAPACITY}-byte ring holds at this length: the
      * capacity of the queues.

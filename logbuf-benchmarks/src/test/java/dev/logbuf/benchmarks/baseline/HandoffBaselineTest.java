@@ -6,6 +6,9 @@ import dev.logbuf.benchmarks.PayloadDigest;
 import dev.logbuf.benchmarks.ProducerPayload;
 import dev.logbuf.benchmarks.RecordShape;
 import dev.logbuf.benchmarks.Workload;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,31 +19,13 @@ import org.junit.jupiter.api.Test;
  */
 class HandoffBaselineTest {
 
-    private static RecordShape shape(int length) {
-        RecordShape shape = new RecordShape();
-        shape.recordLength = length;
-        return shape;
-    }
-
-    private static ProducerPayload payload(RecordShape shape) {
-        ProducerPayload payload = new ProducerPayload();
-        payload.fill(shape);
-        return payload;
-    }
-
-    /** Batches until the producer finds the array full; their sizes. */
-    private static java.util.List<Integer> produceUntilFull(HandoffBaseline.Handoff handoff, byte[] payload) {
-        java.util.List<Integer> batches = new java.util.ArrayList<>();
-        for (int batch; (batch = handoff.produce(payload)) > 0;) {
-            batches.add(batch);
-        }
-        return batches;
-    }
-
-    /** Batches until the consumer finds the array empty; their sizes. */
-    private static java.util.List<Integer> consumeUntilEmpty(HandoffBaseline.Handoff handoff) {
-        java.util.List<Integer> batches = new java.util.ArrayList<>();
-        for (int batch; (batch = handoff.consume()) > 0;) {
+    /**
+     * Calls {@code side} (a produce or a consume) until it moves nothing (the array full,
+     * or empty); the size of each batch.
+     */
+    private static List<Integer> batchesUntilNone(IntSupplier side) {
+        List<Integer> batches = new ArrayList<>();
+        for (int batch; (batch = side.getAsInt()) > 0;) {
             batches.add(batch);
         }
         return batches;
@@ -48,35 +33,35 @@ class HandoffBaselineTest {
 
     @Test
     void handoffHoldsWhatA64KibRingHoldsAndPublishesAtMostAQuarterOfItPerBatch() {
-        RecordShape shape = shape(2048);
-        ProducerPayload payload = payload(shape);
+        RecordShape shape = RecordShape.of(2048);
+        ProducerPayload payload = ProducerPayload.of(shape);
         HandoffBaseline.Handoff handoff = new HandoffBaseline.Handoff();
         handoff.open(shape);
 
         // 31 slots of 2056 bytes; a quarter is 7
-        assertThat(produceUntilFull(handoff, payload.bytes)).containsExactly(7, 7, 7, 7, 3);
-        assertThat(consumeUntilEmpty(handoff)).containsExactly(7, 7, 7, 7, 3);
+        assertThat(batchesUntilNone(() -> handoff.produce(payload.bytes))).containsExactly(7, 7, 7, 7, 3);
+        assertThat(batchesUntilNone(handoff::consume)).containsExactly(7, 7, 7, 7, 3);
         assertThat(handoff.produce(payload.bytes)).as("the slots read are free again").isEqualTo(7);
         assertThat(handoff.consume()).isEqualTo(7);
 
-        RecordShape small = shape(16);
+        RecordShape small = RecordShape.of(16);
         HandoffBaseline.Handoff many = new HandoffBaseline.Handoff();
         many.open(small);
         // 2730 slots of 24 bytes: the batch limit, not the quarter, bounds a batch
-        assertThat(many.produce(payload(small).bytes)).isEqualTo(Workload.DRAIN_BATCH);
+        assertThat(many.produce(ProducerPayload.of(small).bytes)).isEqualTo(Workload.DRAIN_BATCH);
         assertThat(many.consume()).isEqualTo(Workload.DRAIN_BATCH);
     }
 
     @Test
     void handoffConsumerReadsEveryByteOfEveryRecordAcrossTheWrap() {
-        RecordShape shape = shape(1024);
-        ProducerPayload payload = payload(shape);
+        RecordShape shape = RecordShape.of(1024);
+        ProducerPayload payload = ProducerPayload.of(shape);
         HandoffBaseline.Handoff handoff = new HandoffBaseline.Handoff();
         handoff.open(shape);
         long read = 0;
         for (int round = 0; round < 5; round++) {
-            produceUntilFull(handoff, payload.bytes);
-            read += consumeUntilEmpty(handoff).stream().mapToInt(Integer::intValue).sum();
+            batchesUntilNone(() -> handoff.produce(payload.bytes));
+            read += batchesUntilNone(handoff::consume).stream().mapToInt(Integer::intValue).sum();
             // a batch of 15 of the 63 slots, then 15 more from a slot that is not 0:
             // every
             // round after the first crosses the end of the array

@@ -15,22 +15,10 @@ import org.junit.jupiter.api.Test;
  */
 class DisruptorRingsTest {
 
-    private static RecordShape shape(int length) {
-        RecordShape shape = new RecordShape();
-        shape.recordLength = length;
-        return shape;
-    }
-
-    private static ProducerPayload payload(RecordShape shape) {
-        ProducerPayload payload = new ProducerPayload();
-        payload.fill(shape);
-        return payload;
-    }
-
     @Test
     void disruptorHoldsAPowerOfTwoOfEventsAndAPollHandsOverOneBatch() {
-        RecordShape shape = shape(64);
-        ProducerPayload payload = payload(shape);
+        RecordShape shape = RecordShape.of(64);
+        ProducerPayload payload = ProducerPayload.of(shape);
         DisruptorRings.Spsc ring = new DisruptorRings.Spsc();
         ring.open(shape);
 
@@ -52,8 +40,8 @@ class DisruptorRingsTest {
 
     @Test
     void disruptorMultiProducerRingCarriesTheSameRecords() {
-        RecordShape shape = shape(2048);
-        ProducerPayload payload = payload(shape);
+        RecordShape shape = RecordShape.of(2048);
+        ProducerPayload payload = ProducerPayload.of(shape);
         DisruptorRings.Mpsc ring = new DisruptorRings.Mpsc();
         ring.open(shape);
         for (int i = 0; i < 10; i++) {
