@@ -34,8 +34,8 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Claims that never finish ({@code unblock-dead-claims}): a thread that claims and ends
@@ -138,6 +138,8 @@ class DeadClaimTests {
             }, "slow-holder");
             holder.start();
             assertThat(claimed.await(10, TimeUnit.SECONDS)).isTrue();
+            // the stack below must show the holder parked, not still in countDown()
+            await().atMost(Duration.ofSeconds(10)).until(() -> holder.getState() == Thread.State.TIMED_WAITING);
             try {
                 LogbufEndpoint endpoint = context.getBean(LogbufEndpoint.class);
                 assertThat(endpoint.ring("audit").blockedClaim().stalled()).isFalse();

@@ -63,6 +63,10 @@ class RingArchiveMetricsTests {
                     assertThat(producer.offer(new byte[8])).isTrue();
                 }
                 await().atMost(Duration.ofSeconds(10)).until(() -> archive.writtenSequence().orElse(-1L) == 5);
+                // the batch's segment count and durable position follow its last sequence
+                await().atMost(Duration.ofSeconds(10))
+                    .until(() -> archive.durablePosition() >= 5 * 16
+                            && archive.segmentCount() == ArchiveDirectory.segments(this.directory).size());
                 // what the segments hold besides their headers
                 assertThat(registry.get("logbuf.archive.bytes.written").tag("ring", "audit").functionCounter().count())
                     .isEqualTo(ArchiveDirectory.chunkBytes(this.directory))
