@@ -88,8 +88,12 @@ class KafkaShipperRetentionTest {
     private KafkaShipper shipper(Path archive, String topic) {
         Map<String, Object> settings = new HashMap<>();
         settings.put("bootstrap.servers", "localhost:" + proxy.port());
-        settings.put("delivery.timeout.ms", 3000);
-        settings.put("request.timeout.ms", 1000);
+        // the cut is seen by max.block.ms (no metadata: the send fails after 1 s); the
+        // request and delivery timeouts only matter once the broker is back, where an
+        // expired batch the broker appended would be sent again by a new producer and
+        // break "every record once": long enough for a stalled broker (a GC in this JVM)
+        settings.put("delivery.timeout.ms", 30_000);
+        settings.put("request.timeout.ms", 10_000);
         settings.put("max.block.ms", 1000);
         settings.put("reconnect.backoff.max.ms", 300);
         return KafkaShipper.builder(archive, topic)

@@ -21,7 +21,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class ShipperChild {
 
-    static final int MAX_IN_FLIGHT = 1_000;
+    private static final int MAX_IN_FLIGHT = 1_000;
 
     private ShipperChild() {
     }
@@ -38,9 +38,12 @@ public final class ShipperChild {
             .producerSettings(Map.of("bootstrap.servers", args[1]))
             .maxInFlight(MAX_IN_FLIGHT)
             .build();
+        // read before start(), which resumes from it: once started, the shipper saves a
+        // newer checkpoint as soon as nothing is in flight
+        long resumedFrom = shipper.checkpoint().read();
         drain.start();
         shipper.start();
-        out.println("start " + next + " checkpoint " + shipper.status().checkpointSequence());
+        out.println("start " + next + " checkpoint " + resumedFrom);
         out.flush();
         Thread reporter = new Thread(() -> {
             while (true) {
