@@ -3,6 +3,7 @@ package dev.logbuf.sample;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -41,6 +42,13 @@ import org.springframework.web.bind.annotation.RestController;
  * the ring for {@code stall-timeout} (that record is lost; those behind it drain).
  *
  * <p>
+ * {@code POST /debug/stall/release?ring=audit} ends every hold of the ring at once,
+ * before its N ms are up: a held claim is committed (a {@code die=true} thread ends
+ * without committing), and the answer, {@code 200} with {@code "released": <holds>},
+ * comes once that is done. So a hold can be as long as a demonstration or a test needs,
+ * with N as a safety cap.
+ *
+ * <p>
  * A held claim is committed early when the application stops (this bean stops before the
  * drain loops), so shutdown never waits for it.
  */
@@ -50,9 +58,13 @@ class DebugStallController implements SmartLifecycle {
 
     static final long MAX_HOLD_MS = 600_000;
 
+    private static final String STALL = "/debug/stall";
+
+    private static final String RELEASE = "/debug/stall/release";
+
     private final LogbufRings rings;
 
-    private final Set<CountDownLatch> held = ConcurrentHashMap.newKeySet();
+    private final Set<Hold> held = ConcurrentHashMap.newKeySet();
 
     private volatile boolean running;
 
@@ -64,19 +76,19 @@ class DebugStallController implements SmartLifecycle {
     ResponseEntity<?> stall(@RequestParam(defaultValue = "audit") String ring, @RequestParam long ms,
             @RequestParam(defaultValue = "false") boolean die) throws InterruptedException {
         if (ms < 1 || ms > MAX_HOLD_MS) {
-            return problem(HttpStatus.BAD_REQUEST, "ms is " + ms + "; it must be from 1 to " + MAX_HOLD_MS);
+            return problem(STALL, HttpStatus.BAD_REQUEST, "ms is " + ms + "; it must be from 1 to " + MAX_HOLD_MS);
         }
         Optional<LogbufRing> target = this.rings.find(ring);
         if (target.isEmpty()) {
-            return problem(HttpStatus.NOT_FOUND, "No ring named '" + ring + "'; rings: " + this.rings.names());
+            return noSuchRing(STALL, ring);
         }
-        byte[] payload = ("debug stall: held " + ms + " ms" + (die ? ", then died" : ""))
+        byte[] payload = ("debug stall: held up to " + ms + " ms" + (die ? ", then died" : ""))
             .getBytes(StandardCharsets.US_ASCII);
         CompletableFuture<Boolean> claimed = new CompletableFuture<>();
-        CountDownLatch release = new CountDownLatch(1);
+        Hold hold = new Hold(ring, new CountDownLatch(1), new CountDownLatch(1));
         String threadName = "debug-stall-" + ring;
-        Runnable task = die ? () -> leak(target.get().producer(), payload, ms, claimed, release)
-                : () -> hold(target.get().producer(), payload, ms, claimed, release);
+        Runnable task = die ? () -> leak(target.get().producer(), payload, ms, claimed, hold)
+                : () -> hold(target.get().producer(), payload, ms, claimed, hold);
         Thread holder = new Thread(task, threadName);
         holder.setDaemon(true);
         holder.start();
@@ -85,10 +97,10 @@ class DebugStallController implements SmartLifecycle {
             taken = claimed.get(10, TimeUnit.SECONDS);
         }
         catch (ExecutionException | TimeoutException ex) {
-            return problem(HttpStatus.INTERNAL_SERVER_ERROR, "The claim could not be taken: " + ex);
+            return problem(STALL, HttpStatus.INTERNAL_SERVER_ERROR, "The claim could not be taken: " + ex);
         }
         if (!taken) {
-            return problem(HttpStatus.SERVICE_UNAVAILABLE, "The ring '" + ring + "' is full; no claim taken");
+            return problem(STALL, HttpStatus.SERVICE_UNAVAILABLE, "The ring '" + ring + "' is full; no claim taken");
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("ring", ring);
@@ -99,19 +111,18 @@ class DebugStallController implements SmartLifecycle {
         return ResponseEntity.accepted().body(body);
     }
 
-    private void hold(Producer producer, byte[] payload, long ms, CompletableFuture<Boolean> claimed,
-            CountDownLatch release) {
+    private void hold(Producer producer, byte[] payload, long ms, CompletableFuture<Boolean> claimed, Hold hold) {
         try (WriteClaim claim = producer.tryClaim(payload.length)) {
             if (claim == null) {
                 claimed.complete(false);
                 return;
             }
-            this.held.add(release);
+            this.held.add(hold);
             claimed.complete(true);
             try {
-                // released early by stop(); otherwise the hold is the point of this
-                // endpoint
-                release.await(ms, TimeUnit.MILLISECONDS);
+                // released early by release() or stop(); otherwise the hold is the point
+                // of this endpoint
+                hold.release().await(ms, TimeUnit.MILLISECONDS);
             }
             catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
@@ -122,16 +133,17 @@ class DebugStallController implements SmartLifecycle {
             claimed.completeExceptionally(ex);
         }
         finally {
-            this.held.remove(release);
+            this.held.remove(hold);
+            hold.ended().countDown();
         }
     }
 
     /**
-     * Claims, holds the claim {@code ms} (or until the application stops), then returns
-     * without committing or aborting it: the thread ends holding its claim.
+     * Claims, holds the claim {@code ms} (or until it is released or the application
+     * stops), then returns without committing or aborting it: the thread ends holding its
+     * claim.
      */
-    private void leak(Producer producer, byte[] payload, long ms, CompletableFuture<Boolean> claimed,
-            CountDownLatch release) {
+    private void leak(Producer producer, byte[] payload, long ms, CompletableFuture<Boolean> claimed, Hold hold) {
         try {
             WriteClaim claim = producer.tryClaim(payload.length);
             if (claim == null) {
@@ -139,10 +151,10 @@ class DebugStallController implements SmartLifecycle {
                 return;
             }
             claim.putBytes(0, payload, 0, payload.length);
-            this.held.add(release);
+            this.held.add(hold);
             claimed.complete(true);
             try {
-                release.await(ms, TimeUnit.MILLISECONDS);
+                hold.release().await(ms, TimeUnit.MILLISECONDS);
             }
             catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
@@ -153,13 +165,42 @@ class DebugStallController implements SmartLifecycle {
             claimed.completeExceptionally(ex);
         }
         finally {
-            this.held.remove(release);
+            this.held.remove(hold);
+            hold.ended().countDown();
         }
     }
 
-    private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String detail) {
+    /**
+     * {@code POST /debug/stall/release?ring=audit}: ends every hold of the ring now (a
+     * held claim is committed, a {@code die=true} thread ends) and answers once they have
+     * ended.
+     */
+    @PostMapping("/debug/stall/release")
+    ResponseEntity<?> release(@RequestParam(defaultValue = "audit") String ring) throws InterruptedException {
+        if (this.rings.find(ring).isEmpty()) {
+            return noSuchRing(RELEASE, ring);
+        }
+        List<Hold> released = this.held.stream().filter((hold) -> hold.ring().equals(ring)).toList();
+        released.forEach((hold) -> hold.release().countDown());
+        for (Hold hold : released) {
+            if (!hold.ended().await(10, TimeUnit.SECONDS)) {
+                return problem(RELEASE, HttpStatus.INTERNAL_SERVER_ERROR,
+                        "A hold of the ring '" + ring + "' did not end within 10 s of its release");
+            }
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("ring", ring);
+        body.put("released", released.size());
+        return ResponseEntity.ok(body);
+    }
+
+    private ResponseEntity<ProblemDetail> noSuchRing(String path, String ring) {
+        return problem(path, HttpStatus.NOT_FOUND, "No ring named '" + ring + "'; rings: " + this.rings.names());
+    }
+
+    private static ResponseEntity<ProblemDetail> problem(String path, HttpStatus status, String detail) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setInstance(URI.create("/debug/stall"));
+        problem.setInstance(URI.create(path));
         return ResponseEntity.status(status).body(problem);
     }
 
@@ -171,13 +212,25 @@ class DebugStallController implements SmartLifecycle {
     /** Commits every held claim at once, before the drain loops stop. */
     @Override
     public void stop() {
-        this.held.forEach(CountDownLatch::countDown);
+        this.held.forEach((hold) -> hold.release().countDown());
         this.running = false;
     }
 
     @Override
     public boolean isRunning() {
         return this.running;
+    }
+
+    /**
+     * A claim held by a {@code debug-stall-<ring>} thread.
+     *
+     * @param ring the ring's name
+     * @param release counted down to end the hold early
+     * @param ended counted down once the thread is done with the claim (committed it, or
+     * left it uncommitted with {@code die=true})
+     */
+    private record Hold(String ring, CountDownLatch release, CountDownLatch ended) {
+
     }
 
 }

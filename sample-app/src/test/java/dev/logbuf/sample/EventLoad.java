@@ -38,6 +38,8 @@ final class EventLoad implements AutoCloseable {
 
     private final boolean durable;
 
+    private final Duration requestTimeout;
+
     private final List<Client> clients = new ArrayList<>();
 
     private final AtomicLong acknowledged = new AtomicLong();
@@ -66,8 +68,22 @@ final class EventLoad implements AutoCloseable {
      * @param durable whether to post with {@code ?durable=true}
      */
     EventLoad(String run, int clients, int port, boolean durable) {
+        this(run, clients, port, durable, Duration.ofSeconds(30));
+    }
+
+    /**
+     * @param run a unique prefix of this load's events
+     * @param clients how many clients
+     * @param port the app's port now
+     * @param durable whether to post with {@code ?durable=true}
+     * @param requestTimeout how long a request may take before it counts as a failed
+     * connection (30s by default): longer than the app's {@code sample.durable-timeout}
+     * for a slow force to be a {@code 503}
+     */
+    EventLoad(String run, int clients, int port, boolean durable, Duration requestTimeout) {
         this.run = run;
         this.durable = durable;
+        this.requestTimeout = requestTimeout;
         this.port = port;
         for (int c = 0; c < clients; c++) {
             this.clients.add(new Client(c));
@@ -239,7 +255,7 @@ final class EventLoad implements AutoCloseable {
                 .newBuilder(URI
                     .create("http://127.0.0.1:" + port + "/events" + (EventLoad.this.durable ? "?durable=true" : "")))
                 .header("Content-Type", "application/octet-stream")
-                .timeout(Duration.ofSeconds(30))
+                .timeout(EventLoad.this.requestTimeout)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
         }

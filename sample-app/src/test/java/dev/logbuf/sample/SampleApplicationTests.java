@@ -45,6 +45,12 @@ class SampleApplicationTests {
 
     private static final Path ARCHIVE = createArchiveDirectory();
 
+    /**
+     * How long a debug hold lasts at most: the tests release theirs
+     * ({@code /debug/stall/release}) once they have seen what the hold is for.
+     */
+    private static final long HOLD_CAP_MS = 60_000;
+
     @LocalServerPort
     private int port;
 
@@ -64,6 +70,8 @@ class SampleApplicationTests {
 
     @AfterEach
     void leaveTheRingHealthy() throws Exception {
+        // a hold a test left (it failed before releasing it) is committed now
+        this.http.post("/debug/stall/release?ring=audit", new byte[0]);
         awaitAuditUp();
     }
 
@@ -147,8 +155,10 @@ class SampleApplicationTests {
     @Test
     void aFullRingAnswers503AndCountsTheRejection() throws Exception {
         double rejectedBefore = measurement("logbuf.claims.rejected");
-        // the held claim at the head keeps the drain loop from freeing space
-        assertThat(this.http.post("/debug/stall?ring=audit&ms=2000", new byte[0]).statusCode()).isEqualTo(202);
+        // the held claim at the head keeps the drain loop from freeing space until it is
+        // released (the hold's length is only a cap)
+        assertThat(this.http.post("/debug/stall?ring=audit&ms=" + HOLD_CAP_MS, new byte[0]).statusCode())
+            .isEqualTo(202);
         String run = UUID.randomUUID().toString();
         byte[] padding = new byte[4000];
         Arrays.fill(padding, (byte) '.');
@@ -171,16 +181,17 @@ class SampleApplicationTests {
         // 64KB over records of 4000+ bytes: at most 16 fit
         assertThat(accepted).hasSizeBetween(10, 16);
         assertThat(measurement("logbuf.claims.rejected")).isGreaterThanOrEqualTo(rejectedBefore + 1);
+        assertThat(releaseHolds()).isEqualTo(1);
         await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> archivedTexts(run).equals(accepted));
     }
 
     @Test
     void stallTurnsTheAuditHealthDownWithDetailsAndUpAgainAfterTheCommit() throws Exception {
-        HttpResponse<String> stall = this.http.post("/debug/stall?ring=audit&ms=4000", new byte[0]);
+        // held until released below: DOWN from stall-timeout (1s) after the claim on
+        HttpResponse<String> stall = this.http.post("/debug/stall?ring=audit&ms=" + HOLD_CAP_MS, new byte[0]);
         assertThat(stall.statusCode()).isEqualTo(202);
         assertThat(SampleHttp.json(stall).get("claimantThread").asString()).isEqualTo("debug-stall-audit");
-        // stall-timeout (1s) + 1s
-        await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
             HttpResponse<String> response = this.http.get("/actuator/health/logbuf/audit");
             assertThat(response.statusCode()).isEqualTo(503);
             JsonNode health = SampleHttp.json(response);
@@ -195,6 +206,8 @@ class SampleApplicationTests {
         });
         JsonNode overall = this.http.getJson("/actuator/health");
         assertThat(overall.at("/components/logbuf/components/audit/status").asString()).isEqualTo("DOWN");
+        // the claim is committed before the answer
+        assertThat(releaseHolds()).isEqualTo(1);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             HttpResponse<String> response = this.http.get("/actuator/health/logbuf/audit");
             assertThat(response.statusCode()).isEqualTo(200);
@@ -211,6 +224,8 @@ class SampleApplicationTests {
     void debugStallRefusesBadArguments() throws Exception {
         assertThat(this.http.post("/debug/stall?ring=audit&ms=0", new byte[0]).statusCode()).isEqualTo(400);
         assertThat(this.http.post("/debug/stall?ring=nope&ms=10", new byte[0]).statusCode()).isEqualTo(404);
+        assertThat(this.http.post("/debug/stall/release?ring=nope", new byte[0]).statusCode()).isEqualTo(404);
+        assertThat(releaseHolds()).isZero();
     }
 
     @Test
@@ -255,6 +270,15 @@ class SampleApplicationTests {
         JsonNode one = this.http.getJson("/actuator/logbuf/audit");
         assertThat(one.get("capacity").asInt()).isEqualTo(65536);
         assertThat(this.http.get("/actuator/logbuf/nope").statusCode()).isEqualTo(404);
+    }
+
+    /**
+     * Ends the audit ring's debug holds: their claims are committed before the answer.
+     */
+    private int releaseHolds() throws Exception {
+        HttpResponse<String> response = this.http.post("/debug/stall/release?ring=audit", new byte[0]);
+        assertThat(response.statusCode()).isEqualTo(200);
+        return SampleHttp.json(response).get("released").asInt();
     }
 
     private double measurement(String meter) throws Exception {

@@ -12,7 +12,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code sample.debug-endpoints=false} removes {@code POST /debug/stall}.
+ * {@code sample.debug-endpoints=false} removes {@code POST /debug/stall} and
+ * {@code POST /debug/stall/release}.
  */
 class SampleDebugEndpointsDisabledTests {
 
@@ -24,6 +25,7 @@ class SampleDebugEndpointsDisabledTests {
             int port = ((WebServerApplicationContext) context).getWebServer().getPort();
             SampleHttp http = new SampleHttp(port);
             assertThat(http.post("/debug/stall?ring=audit&ms=100", new byte[0]).statusCode()).isEqualTo(404);
+            assertThat(http.post("/debug/stall/release?ring=audit", new byte[0]).statusCode()).isEqualTo(404);
             assertThat(http.post("/events", "still here".getBytes()).statusCode()).isEqualTo(202);
         }
     }

@@ -12,7 +12,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -27,12 +26,13 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * {@code POST /events?durable=true} over real HTTP: {@code 202} only once the event is in
- * the archive on disk, {@code 503} with {@code "accepted": true} when that does not
- * happen within {@code sample.durable-timeout} (the event is archived later), {@code 400}
- * for a bad {@code durable} value ({@code docs/starter.md}, "The sample app").
+ * the archive on disk, {@code 400} for a bad {@code durable} value
+ * ({@code docs/starter.md}, "The sample app"). {@code sample.durable-timeout} is generous
+ * here, so that a slow force on a busy disk is no {@code 503}; the {@code 503} for an
+ * event not on disk in time is {@link SampleDurableTimeoutTests}.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "logbuf.rings.audit.capacity=64KB",
-        "logbuf.rings.audit.stall-timeout=1s", "sample.durable-timeout=500ms" })
+        "logbuf.rings.audit.stall-timeout=1s", "sample.durable-timeout=30s" })
 class SampleDurableEventsTests {
 
     private static final Path ARCHIVE = createArchiveDirectory();
@@ -50,7 +50,9 @@ class SampleDurableEventsTests {
 
     @BeforeEach
     void connect() {
-        this.http = new SampleHttp(this.port);
+        // longer than sample.durable-timeout: a late force answers 503, not a client
+        // time-out
+        this.http = new SampleHttp(this.port, Duration.ofSeconds(60));
         await().atMost(Duration.ofSeconds(10))
             .ignoreExceptions()
             .until(() -> "UP".equals(this.http.getJson("/actuator/health/logbuf/audit").get("status").asString()));
@@ -82,23 +84,6 @@ class SampleDurableEventsTests {
                 text.getBytes(StandardCharsets.UTF_8));
         assertThat(response.statusCode()).isEqualTo(202);
         assertThat(archivedTexts()).contains(text);
-    }
-
-    @Test
-    void aDurableEventNotOnDiskInTimeIs503AcceptedAndIsArchivedLater() throws Exception {
-        // a claim held at the head for 2s keeps the drain loop from archiving anything
-        assertThat(this.http.post("/debug/stall?ring=audit&ms=2000", new byte[0]).statusCode()).isEqualTo(202);
-        String text = UUID.randomUUID() + " waits";
-        HttpResponse<String> response = this.http.post("/events?durable=true", text.getBytes(StandardCharsets.UTF_8));
-        assertThat(response.statusCode()).isEqualTo(503);
-        JsonNode problem = SampleHttp.json(response);
-        assertThat(problem.get("accepted").asBoolean()).isTrue();
-        assertThat(problem.get("durable").asBoolean()).isFalse();
-        assertThat(problem.get("detail").asString()).isEqualTo("The event is in the audit ring but was not forced"
-                + " to disk within 500ms (sample.durable-timeout); it stays in the ring and is archived later."
-                + " Sending it again stores it twice.");
-        assertThat(response.headers().firstValue("Retry-After")).isEmpty();
-        await().atMost(Duration.ofSeconds(10)).until(() -> archivedTexts().contains(text));
     }
 
     @Test
