@@ -31,14 +31,16 @@ import java.util.zip.CRC32C;
  * <p>
  * <b>Release log</b>: at {@code 0} the number of entries, at {@code 8} the state of the
  * batch in progress (0 none, 1 records handed over, 2 {@code endOfBatch()} returned: the
- * ring is zeroing and releasing it; back to 0 when {@code drainTo} returned), at
- * {@code 16} the batches finished, at {@link #HOLD} a request from the parent to hold the
- * consumer at a moment (1 inside a batch, after an entry; 2 right after
- * {@code endOfBatch()}), at {@link #HOLDING} 1 once the consumer holds there; from
- * {@link #ENTRIES} one 32-byte entry per record the sink was handed, in order: position,
- * sequence, producer, length, flags ({@link #BAD} when the child found it corrupt). An
- * entry is written before its count is, and before the batch is released, so every record
- * the consumer released has its entry.
+ * ring is zeroing and releasing it; back to 0 when {@code drainTo} or {@code drain}
+ * returned), at {@code 16} the batches finished, at {@link #HOLD} a request from the
+ * parent to hold the consumer at a moment (1 inside a batch, after an entry; 2 right
+ * after {@code endOfBatch()}; 3 inside a {@code drain} call that has released part of its
+ * records, after an entry), at {@link #HOLDING} 1 once the consumer holds there, at
+ * {@link #CALL_START} (with {@code drain}) the number of entries before the call in
+ * progress; from {@link #ENTRIES} one 32-byte entry per record the sink was handed, in
+ * order: position, sequence, producer, length, flags ({@link #BAD} when the child found
+ * it corrupt). An entry is written before its count is, and before the batch is released,
+ * so every record the consumer released has its entry.
  */
 final class CrashRecords {
 
@@ -54,9 +56,13 @@ final class CrashRecords {
 
     static final int HOLDING = 32;
 
+    static final int CALL_START = 40;
+
     static final long HOLD_IN_BATCH = 1;
 
     static final long HOLD_AFTER_END_OF_BATCH = 2;
+
+    static final long HOLD_AFTER_IN_CALL_RELEASE = 3;
 
     static final int ENTRY = 32;
 

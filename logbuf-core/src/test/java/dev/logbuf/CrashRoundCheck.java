@@ -98,6 +98,10 @@ final class CrashRoundCheck {
             assertThat(released).as("%s: released entries precede the pending ones", what)
                 .allMatch((e) -> e.position() < pending.get(0).position());
         }
+        // drain: the call in progress had released part of its records (a quarter of the
+        // capacity) and handed over more that it had not
+        long callStart = releaseLog.getLong(CrashRecords.CALL_START);
+        boolean releasedInCall = round.drainCalls() && inBatch && !pending.isEmpty() && released.size() > callStart;
 
         List<Entry> all = new ArrayList<>(released);
         all.addAll(delivered);
@@ -126,8 +130,8 @@ final class CrashRoundCheck {
                 .isLessThanOrEqualTo(committing[p]);
         }
         return new FileRingCrashTest.CrashRoundResult(totalAcked, released.size(), delivered.size(), pending.size(),
-                unackedDelivered, recovery.claimsDropped(), inBatch, raw.releasing > raw.head, raw.wrapped,
-                raw.claimedHeaders, raw.headerless);
+                unackedDelivered, recovery.claimsDropped(), inBatch, raw.releasing > raw.head, releasedInCall,
+                raw.wrapped, raw.claimedHeaders, raw.headerless);
     }
 
     /**

@@ -14,11 +14,14 @@ import java.util.concurrent.locks.LockSupport;
  * ({@link CrashRecords}) and record every commit in the ack log, and a consumer on the
  * main thread that drains in batches of random size at a random pace and records every
  * record it was handed in the release log. Both logs are memory-mapped files, so what the
- * process wrote survives its {@code SIGKILL} just as the ring does.
+ * process wrote survives its {@code SIGKILL} just as the ring does. The consumer drains
+ * with {@code drainTo} (one release per call, after {@code endOfBatch()}) or, when
+ * {@code api} is {@code drain}, with {@code drain} (a release each time a call's records
+ * cover a quarter of the capacity, while the call goes on).
  *
  * <p>
  * Arguments: {@code ringFile type capacity producers ackLog releaseLog seed round
- * minLength maxLength recordsPerProducer}. Prints {@code READY} once everything runs.
+ * minLength maxLength recordsPerProducer api}. Prints {@code READY} once everything runs.
  */
 public final class FileRingCrashChild {
 
@@ -37,6 +40,7 @@ public final class FileRingCrashChild {
         int minLength = Integer.parseInt(args[8]);
         int maxLength = Integer.parseInt(args[9]);
         long recordsPerProducer = Long.parseLong(args[10]);
+        boolean drainCalls = args[11].equals("drain");
 
         RingBuffer ring = (type == RingBuffer.Type.SPSC) ? RingBuffer.spsc(ringFile, capacity)
                 : RingBuffer.mpsc(ringFile, capacity);
@@ -54,7 +58,7 @@ public final class FileRingCrashChild {
         }
         System.out.println("READY " + ring.recovery().records());
         System.out.flush();
-        new ConsumerLoop(ring.consumer(), releaseLog, random.split()).run();
+        new ConsumerLoop(ring, releaseLog, random.split(), drainCalls).run();
     }
 
     /** Spins {@code n} times: a pace, not a wait for anything. */
@@ -160,9 +164,20 @@ public final class FileRingCrashChild {
 
     }
 
-    static final class ConsumerLoop implements RecordSink {
+    static final class ConsumerLoop implements RecordSink, RecordHandler {
+
+        private final RingBuffer ring;
 
         private final Consumer consumer;
+
+        private final boolean drainCalls;
+
+        /**
+         * {@code drain}: where the call started, and where its next record lies at least.
+         */
+        private long callStart;
+
+        private long expected;
 
         private final ByteBuffer releaseLog;
 
@@ -174,10 +189,12 @@ public final class FileRingCrashChild {
 
         private boolean batchOpen;
 
-        ConsumerLoop(Consumer consumer, ByteBuffer releaseLog, SplittableRandom random) {
-            this.consumer = consumer;
+        ConsumerLoop(RingBuffer ring, ByteBuffer releaseLog, SplittableRandom random, boolean drainCalls) {
+            this.ring = ring;
+            this.consumer = ring.consumer();
             this.releaseLog = releaseLog;
             this.random = random;
+            this.drainCalls = drainCalls;
         }
 
         void run() {
@@ -190,7 +207,26 @@ public final class FileRingCrashChild {
                 }
                 int limit = 1 + this.random.nextInt((this.random.nextInt(4) == 0) ? 512 : 32);
                 this.dwellPerRecord = (this.random.nextInt(8) == 0) ? this.random.nextInt(2_000) : 0;
-                int count = this.consumer.drainTo(this, limit);
+                int count;
+                if (this.drainCalls) {
+                    // only this thread moves the consumer position
+                    this.callStart = this.ring.consumerPosition();
+                    this.expected = this.callStart;
+                    // Release: the entries before this call are counted before it starts.
+                    LONG.setRelease(this.releaseLog, CrashRecords.CALL_START, this.entries);
+                    // asked to hold after a release inside a call: a call long enough to
+                    // pass a quarter of the capacity (4,096 records: a quarter of the
+                    // largest ring holds 2,048 of the shortest; the log's margin above),
+                    // slowed down per record so that the producers keep it going
+                    boolean asked = holdAsked(CrashRecords.HOLD_AFTER_IN_CALL_RELEASE);
+                    if (asked) {
+                        this.dwellPerRecord = Math.max(this.dwellPerRecord, 1_000);
+                    }
+                    count = this.consumer.drain(this, asked ? 4096 : limit);
+                }
+                else {
+                    count = this.consumer.drainTo(this, limit);
+                }
                 if (this.batchOpen) {
                     // Release: the batch's release (zeroing, head) happened before this.
                     LONG.setRelease(this.releaseLog, 8, 0L);
@@ -223,14 +259,38 @@ public final class FileRingCrashChild {
          * polling a window of microseconds on a busy machine.
          */
         private void holdIfAsked(long moment) {
-            // Acquire: pairs with the parent's release store of the request.
-            if ((long) LONG.getAcquire(this.releaseLog, CrashRecords.HOLD) != moment) {
+            if (!holdAsked(moment)) {
                 return;
             }
             // Release: the batch state and entries above are visible with it.
             LONG.setRelease(this.releaseLog, CrashRecords.HOLDING, 1L);
             for (;;) {
                 Thread.onSpinWait();
+            }
+        }
+
+        private boolean holdAsked(long moment) {
+            // Acquire: pairs with the parent's release store of the request.
+            return (long) LONG.getAcquire(this.releaseLog, CrashRecords.HOLD) == moment;
+        }
+
+        /**
+         * {@code drain}: the handler has no position, so it is found from the view's
+         * offset (the index of the record's header plus the header): the next record lies
+         * where the last one ended, or past a skip marker, at the first position with
+         * that index.
+         */
+        @Override
+        public void onRecord(ByteBuffer buffer, int offset, int length) {
+            int capacity = this.ring.capacity();
+            long index = offset - RecordDescriptor.HEADER_LENGTH;
+            long position = this.expected + Math.floorMod(index - this.expected, capacity);
+            this.expected = position + RecordDescriptor.alignedLength(length);
+            onRecord(buffer, offset, length, position);
+            // Acquire: pairs with the consumer's own release of the head (this thread):
+            // the call has released part of its records, and goes on handing over more
+            if (this.ring.consumerPosition() > this.callStart) {
+                holdIfAsked(CrashRecords.HOLD_AFTER_IN_CALL_RELEASE);
             }
         }
 

@@ -46,13 +46,17 @@ import org.junit.jupiter.api.io.TempDir;
  * drain.</li>
  * </ul>
  * Rounds vary the ring (SPSC with one producer, MPSC with 2 to 4), the capacity (256
- * bytes: a wrap every few records; up to 256 KiB), record lengths and the moment: after a
- * random number of acks, inside a drain batch (the consumer is slowed down per record so
- * that batches are long), as soon as the sink ended a batch (the ring then zeroes and
- * releases it: the kill sometimes lands in that window), or right after start. The ring
- * file of each type and capacity is kept across rounds, so every child reopens a file
- * that was killed into before. The totals are printed (and asserted to include kills with
- * a batch handed over, with content across the wrap and with open claims).
+ * bytes: a wrap every few records; up to 256 KiB), record lengths, the consumer's call
+ * ({@code drainTo}, which releases once per call after {@code endOfBatch()}, or, every
+ * third round, {@code drain}, which also releases each quarter of the capacity during the
+ * call) and the moment: after a random number of acks, inside a drain batch (the consumer
+ * is slowed down per record so that batches are long), as soon as the sink ended a batch
+ * (the ring then zeroes and releases it: the kill sometimes lands in that window), in a
+ * {@code drain} call after it released part of its records, or right after start. The
+ * ring file of each type and capacity is kept across rounds, so every child reopens a
+ * file that was killed into before. The totals are printed (and asserted to include kills
+ * with a batch handed over, with content across the wrap, with open claims and inside a
+ * {@code drain} call after part of it was released).
  *
  * <p>
  * {@code -Dlogbuf.crash.rounds=N} (default {@value #DEFAULT_ROUNDS}, 1.5 to 2 minutes on
@@ -80,19 +84,25 @@ class FileRingCrashTest {
          * and releases (the kill often lands a little later).
          */
         IN_RELEASE,
+        /**
+         * Inside a {@code drain} call, once it has released the first quarter of the
+         * capacity it read: records of one call on both sides of the head.
+         */
+        IN_DRAIN_CALL_AFTER_ITS_RELEASE,
         /** As soon as the child reported it runs. */
         RIGHT_AFTER_START
 
     }
 
     record Round(int number, RingBuffer.Type type, int capacity, int producers, int minLength, int maxLength,
-            Moment moment, long ackTarget, long seed) {
+            boolean drainCalls, Moment moment, long ackTarget, long seed) {
 
         @Override
         public String toString() {
             return "round " + this.number + " (" + this.type + ", " + this.capacity + " B, " + this.producers
-                    + " producers, records " + this.minLength + ".." + this.maxLength + " B, kill " + this.moment
-                    + " at " + this.ackTarget + " acks, seed " + this.seed + ")";
+                    + " producers, records " + this.minLength + ".." + this.maxLength + " B, "
+                    + (this.drainCalls ? "drain" : "drainTo") + ", kill " + this.moment + " at " + this.ackTarget
+                    + " acks, seed " + this.seed + ")";
         }
 
     }
@@ -116,6 +126,9 @@ class FileRingCrashTest {
             assertThat(tally.killedInBatch).as("rounds killed with a drain batch handed over").isPositive();
             assertThat(tally.wrappedContent).as("rounds killed with content across the wrap").isPositive();
             assertThat(tally.claimsDropped).as("claims open at a kill, dropped by recovery").isPositive();
+            assertThat(tally.killedAfterInCallRelease)
+                .as("rounds killed in a drain call with records of the call on both sides of the head")
+                .isPositive();
         }
     }
 
@@ -127,15 +140,18 @@ class FileRingCrashTest {
         int[] maxLengths = { 40, 120, 600, 4000 };
         int maxLength = Math.min(maxRecord, maxLengths[random.nextInt(maxLengths.length)]);
         int minLength = CrashRecords.MIN_LENGTH + random.nextInt(Math.max(1, maxLength / 4 - CrashRecords.MIN_LENGTH));
+        // drain has no endOfBatch(): its release moment is the one inside the call
+        boolean drainCalls = number % 3 == 0;
         int dice = random.nextInt(20);
-        Moment moment = (dice < 8) ? Moment.AFTER_ACKS
-                : (dice < 13) ? Moment.IN_DRAIN_BATCH : (dice < 18) ? Moment.IN_RELEASE : Moment.RIGHT_AFTER_START;
+        Moment moment = (dice < 8) ? Moment.AFTER_ACKS : (dice < 13) ? Moment.IN_DRAIN_BATCH : (dice < 18)
+                ? (drainCalls ? Moment.IN_DRAIN_CALL_AFTER_ITS_RELEASE : Moment.IN_RELEASE) : Moment.RIGHT_AFTER_START;
         long ackTarget = switch (moment) {
             case AFTER_ACKS -> 1 + random.nextLong(20_000);
-            case IN_DRAIN_BATCH, IN_RELEASE -> random.nextLong(5_000);
+            case IN_DRAIN_BATCH, IN_RELEASE, IN_DRAIN_CALL_AFTER_ITS_RELEASE -> random.nextLong(5_000);
             case RIGHT_AFTER_START -> 0;
         };
-        return new Round(number, type, capacity, producers, minLength, maxLength, moment, ackTarget, random.nextLong());
+        return new Round(number, type, capacity, producers, minLength, maxLength, drainCalls, moment, ackTarget,
+                random.nextLong());
     }
 
     private CrashRoundResult runRound(Round round) throws Exception {
@@ -149,7 +165,7 @@ class FileRingCrashTest {
                 String.valueOf(round.capacity()), String.valueOf(round.producers()), ackFile.toString(),
                 releaseFile.toString(), String.valueOf(round.seed()), String.valueOf(round.number()),
                 String.valueOf(round.minLength()), String.valueOf(round.maxLength()),
-                String.valueOf(RECORDS_PER_PRODUCER))) {
+                String.valueOf(RECORDS_PER_PRODUCER), round.drainCalls() ? "drain" : "drainTo")) {
             child.awaitLine(120, "READY");
             await().atMost(Duration.ofSeconds(120))
                 .pollDelay(Duration.ZERO)
@@ -158,7 +174,7 @@ class FileRingCrashTest {
                     assertThat(child.isAlive()).as("%s: the child died before it was killed", round).isTrue();
                     return acked(ackLog, round.producers()) >= round.ackTarget();
                 });
-            if (round.moment() == Moment.IN_DRAIN_BATCH || round.moment() == Moment.IN_RELEASE) {
+            if (round.moment() != Moment.AFTER_ACKS && round.moment() != Moment.RIGHT_AFTER_START) {
                 awaitMoment(round, child, releaseLog, ackLog);
             }
             child.kill();
@@ -191,9 +207,13 @@ class FileRingCrashTest {
                 // not seen by polling: ask the child to hold there
             }
         }
+        long hold = switch (round.moment()) {
+            case IN_DRAIN_BATCH -> CrashRecords.HOLD_IN_BATCH;
+            case IN_RELEASE -> CrashRecords.HOLD_AFTER_END_OF_BATCH;
+            default -> CrashRecords.HOLD_AFTER_IN_CALL_RELEASE;
+        };
         // Release: pairs with the child's acquire load of the request.
-        CrashRecords.LONG.setRelease(releaseLog, CrashRecords.HOLD, (round.moment() == Moment.IN_DRAIN_BATCH)
-                ? CrashRecords.HOLD_IN_BATCH : CrashRecords.HOLD_AFTER_END_OF_BATCH);
+        CrashRecords.LONG.setRelease(releaseLog, CrashRecords.HOLD, hold);
         await().atMost(Duration.ofSeconds(120))
             .pollDelay(Duration.ZERO)
             .pollInterval(Duration.ofMillis(1))
@@ -221,8 +241,8 @@ class FileRingCrashTest {
 
     /** What one round found, for the totals. */
     record CrashRoundResult(long acked, long released, long delivered, long redelivered, long unackedDelivered,
-            long claimsDropped, boolean inBatch, boolean releasing, boolean wrapped, long claimedHeaders,
-            long headerlessReservations) {
+            long claimsDropped, boolean inBatch, boolean releasing, boolean releasedInCall, boolean wrapped,
+            long claimedHeaders, long headerlessReservations) {
 
     }
 
@@ -247,6 +267,8 @@ class FileRingCrashTest {
 
         long killedReleasing;
 
+        long killedAfterInCallRelease;
+
         long wrappedContent;
 
         long claimedHeaders;
@@ -263,6 +285,7 @@ class FileRingCrashTest {
             this.claimsDropped += result.claimsDropped();
             this.killedInBatch += result.inBatch() ? 1 : 0;
             this.killedReleasing += result.releasing() ? 1 : 0;
+            this.killedAfterInCallRelease += result.releasedInCall() ? 1 : 0;
             this.wrappedContent += result.wrapped() ? 1 : 0;
             this.claimedHeaders += result.claimedHeaders();
             this.headerless += result.headerlessReservations();
@@ -276,6 +299,10 @@ class FileRingCrashTest {
             return this.seen.stream().filter((r) -> r.type() == type).count();
         }
 
+        private long drainRounds() {
+            return this.seen.stream().filter(Round::drainCalls).count();
+        }
+
         private long count(Moment moment) {
             return this.seen.stream().filter((r) -> r.moment() == moment).count();
         }
@@ -283,17 +310,20 @@ class FileRingCrashTest {
         @Override
         public String toString() {
             return rounds() + " rounds (" + count(RingBuffer.Type.SPSC) + " SPSC, " + count(RingBuffer.Type.MPSC)
-                    + " MPSC; kills after acks " + count(Moment.AFTER_ACKS) + ", in a drain batch "
-                    + count(Moment.IN_DRAIN_BATCH) + ", at a release " + count(Moment.IN_RELEASE)
-                    + ", right after start " + count(Moment.RIGHT_AFTER_START) + "): " + this.acked
-                    + " records acknowledged, " + this.released + " released before the kills, " + this.delivered
-                    + " delivered after reopening (" + this.redelivered
-                    + " of them handed over but not released at the kill), " + this.unackedDelivered
+                    + " MPSC; " + drainRounds() + " with drain calls; kills after acks " + count(Moment.AFTER_ACKS)
+                    + ", in a drain batch " + count(Moment.IN_DRAIN_BATCH) + ", at a release "
+                    + count(Moment.IN_RELEASE) + ", in a drain call after its release "
+                    + count(Moment.IN_DRAIN_CALL_AFTER_ITS_RELEASE) + ", right after start "
+                    + count(Moment.RIGHT_AFTER_START) + "): " + this.acked + " records acknowledged, " + this.released
+                    + " released before the kills, " + this.delivered + " delivered after reopening ("
+                    + this.redelivered + " of them handed over but not released at the kill), " + this.unackedDelivered
                     + " committed without their ack, " + this.claimsDropped + " open claims dropped ("
                     + this.claimedHeaders + " with a claimed header, " + this.headerless
                     + " MPSC reservations without one); kills with a batch handed over " + this.killedInBatch
-                    + ", during the release " + this.killedReleasing + ", with content across the wrap "
-                    + this.wrappedContent + "; 0 lost, 0 duplicated, 0 corrupt, 0 uncommitted";
+                    + ", during the release " + this.killedReleasing
+                    + ", in a drain call with its records on both sides of the head " + this.killedAfterInCallRelease
+                    + ", with content across the wrap " + this.wrappedContent
+                    + "; 0 lost, 0 duplicated, 0 corrupt, 0 uncommitted";
         }
 
     }
