@@ -1,9 +1,7 @@
 package dev.logbuf.sample;
 
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +14,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,7 +40,7 @@ class SampleApplicationTests {
 
     private static final int MAX_RECORD_LENGTH = 64 * 1024 / 2 - 8;
 
-    private static final Path ARCHIVE = createArchiveDirectory();
+    private static final Path ARCHIVE = SampleArchive.newDirectory("logbuf-sample-archive");
 
     /**
      * How long a debug hold lasts at most: the tests release theirs
@@ -58,8 +55,7 @@ class SampleApplicationTests {
 
     @DynamicPropertySource
     static void archiveDirectory(DynamicPropertyRegistry registry) {
-        registry.add("logbuf.rings.audit.archive.directory", ARCHIVE::toString);
-        registry.add("logbuf.rings.audit.file", () -> ARCHIVE.resolveSibling(ARCHIVE.getFileName() + ".ring"));
+        SampleArchive.register(registry, ARCHIVE);
     }
 
     @BeforeEach
@@ -295,20 +291,7 @@ class SampleApplicationTests {
 
     /** The archived texts of one test run, in archive order. */
     private static List<String> archivedTexts(String run) {
-        return SampleArchive.readWhileWriting(ARCHIVE)
-            .stream()
-            .map((record) -> new String(record, StandardCharsets.UTF_8))
-            .filter((text) -> text.startsWith(run))
-            .collect(Collectors.toCollection(ArrayList::new));
-    }
-
-    private static Path createArchiveDirectory() {
-        try {
-            return Files.createTempDirectory("logbuf-sample-archive");
-        }
-        catch (IOException ex) {
-            throw new IllegalStateException(ex);
-        }
+        return SampleArchive.texts(ARCHIVE, run);
     }
 
 }

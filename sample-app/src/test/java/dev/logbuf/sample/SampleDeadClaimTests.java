@@ -1,9 +1,7 @@
 package dev.logbuf.sample;
 
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,7 +35,7 @@ import static org.awaitility.Awaitility.await;
         properties = { "logbuf.rings.audit.capacity=64KB", "logbuf.rings.audit.stall-timeout=2s" })
 class SampleDeadClaimTests {
 
-    private static final Path ARCHIVE = createTempDirectory();
+    private static final Path ARCHIVE = SampleArchive.newDirectory("logbuf-sample-dead-claim");
 
     private static final AtomicLong NANOS = new AtomicLong(1_000_000_000L);
 
@@ -96,23 +94,7 @@ class SampleDeadClaimTests {
     }
 
     private static List<String> archivedTexts(String run) {
-        List<String> texts = new ArrayList<>();
-        for (byte[] record : SampleArchive.readWhileWriting(ARCHIVE.resolve("archive"))) {
-            String text = new String(record, StandardCharsets.UTF_8);
-            if (text.startsWith(run)) {
-                texts.add(text);
-            }
-        }
-        return texts;
-    }
-
-    private static Path createTempDirectory() {
-        try {
-            return Files.createTempDirectory("logbuf-sample-dead-claim");
-        }
-        catch (IOException ex) {
-            throw new IllegalStateException(ex);
-        }
+        return SampleArchive.texts(ARCHIVE.resolve("archive"), run);
     }
 
     /** The stall clock of the rings: moved by the test, not by time. */

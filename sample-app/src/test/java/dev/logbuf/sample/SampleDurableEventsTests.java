@@ -1,9 +1,7 @@
 package dev.logbuf.sample;
 
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -35,7 +33,7 @@ import static org.awaitility.Awaitility.await;
         "logbuf.rings.audit.stall-timeout=1s", "sample.durable-timeout=30s" })
 class SampleDurableEventsTests {
 
-    private static final Path ARCHIVE = createArchiveDirectory();
+    private static final Path ARCHIVE = SampleArchive.newDirectory("logbuf-sample-durable");
 
     @LocalServerPort
     private int port;
@@ -44,8 +42,7 @@ class SampleDurableEventsTests {
 
     @DynamicPropertySource
     static void archiveDirectory(DynamicPropertyRegistry registry) {
-        registry.add("logbuf.rings.audit.archive.directory", ARCHIVE::toString);
-        registry.add("logbuf.rings.audit.file", () -> ARCHIVE.resolveSibling(ARCHIVE.getFileName() + ".ring"));
+        SampleArchive.register(registry, ARCHIVE);
     }
 
     @BeforeEach
@@ -108,19 +105,7 @@ class SampleDurableEventsTests {
     }
 
     private static List<String> archivedTexts() {
-        return SampleArchive.readWhileWriting(ARCHIVE)
-            .stream()
-            .map((record) -> new String(record, StandardCharsets.UTF_8))
-            .toList();
-    }
-
-    private static Path createArchiveDirectory() {
-        try {
-            return Files.createTempDirectory("logbuf-sample-durable");
-        }
-        catch (IOException ex) {
-            throw new IllegalStateException(ex);
-        }
+        return SampleArchive.texts(ARCHIVE, "");
     }
 
 }

@@ -1,9 +1,7 @@
 package dev.logbuf.sample;
 
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -34,7 +32,7 @@ import static org.awaitility.Awaitility.await;
         "logbuf.rings.audit.stall-timeout=1s", "sample.durable-timeout=500ms" })
 class SampleDurableTimeoutTests {
 
-    private static final Path ARCHIVE = createArchiveDirectory();
+    private static final Path ARCHIVE = SampleArchive.newDirectory("logbuf-sample-durable-timeout");
 
     @LocalServerPort
     private int port;
@@ -43,8 +41,7 @@ class SampleDurableTimeoutTests {
 
     @DynamicPropertySource
     static void archiveDirectory(DynamicPropertyRegistry registry) {
-        registry.add("logbuf.rings.audit.archive.directory", ARCHIVE::toString);
-        registry.add("logbuf.rings.audit.file", () -> ARCHIVE.resolveSibling(ARCHIVE.getFileName() + ".ring"));
+        SampleArchive.register(registry, ARCHIVE);
     }
 
     @BeforeEach
@@ -88,19 +85,7 @@ class SampleDurableTimeoutTests {
     }
 
     private static List<String> archivedTexts() {
-        return SampleArchive.readWhileWriting(ARCHIVE)
-            .stream()
-            .map((record) -> new String(record, StandardCharsets.UTF_8))
-            .toList();
-    }
-
-    private static Path createArchiveDirectory() {
-        try {
-            return Files.createTempDirectory("logbuf-sample-durable-timeout");
-        }
-        catch (IOException ex) {
-            throw new IllegalStateException(ex);
-        }
+        return SampleArchive.texts(ARCHIVE, "");
     }
 
 }

@@ -1,9 +1,7 @@
 package dev.logbuf.sample;
 
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,7 +42,7 @@ import static org.awaitility.Awaitility.await;
 @ActiveProfiles("kafka")
 class SampleKafkaTests {
 
-    private static final Path ARCHIVE = createArchiveDirectory();
+    private static final Path ARCHIVE = SampleArchive.newDirectory("logbuf-sample-kafka");
 
     private static TestBroker broker;
 
@@ -65,8 +63,7 @@ class SampleKafkaTests {
     @DynamicPropertySource
     static void archiveDirectory(DynamicPropertyRegistry registry) {
         registry.add("spring.kafka.bootstrap-servers", () -> broker.bootstrapServers());
-        registry.add("logbuf.rings.audit.archive.directory", ARCHIVE::toString);
-        registry.add("logbuf.rings.audit.file", () -> ARCHIVE.resolveSibling(ARCHIVE.getFileName() + ".ring"));
+        SampleArchive.register(registry, ARCHIVE);
     }
 
     @Test
@@ -123,15 +120,6 @@ class SampleKafkaTests {
 
     private static long countOf(List<String> shipped, String run) {
         return shipped.stream().filter((event) -> event.contains(run)).count();
-    }
-
-    private static Path createArchiveDirectory() {
-        try {
-            return Files.createTempDirectory("logbuf-sample-kafka");
-        }
-        catch (IOException ex) {
-            throw new IllegalStateException(ex);
-        }
     }
 
 }
