@@ -284,9 +284,7 @@ class SampleApplicationTests {
     }
 
     private void awaitAuditUp() {
-        await().atMost(Duration.ofSeconds(10))
-            .ignoreExceptions()
-            .until(() -> "UP".equals(this.http.getJson("/actuator/health/logbuf/audit").get("status").asString()));
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(this.http::auditUp);
     }
 
     /** The archived texts of one test run, in archive order. */

@@ -50,9 +50,7 @@ class SampleDurableEventsTests {
         // longer than sample.durable-timeout: a late force answers 503, not a client
         // time-out
         this.http = new SampleHttp(this.port, Duration.ofSeconds(60));
-        await().atMost(Duration.ofSeconds(10))
-            .ignoreExceptions()
-            .until(() -> "UP".equals(this.http.getJson("/actuator/health/logbuf/audit").get("status").asString()));
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(this.http::auditUp);
     }
 
     @AfterEach

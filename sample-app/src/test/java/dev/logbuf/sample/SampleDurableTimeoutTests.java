@@ -47,9 +47,7 @@ class SampleDurableTimeoutTests {
     @BeforeEach
     void connect() {
         this.http = new SampleHttp(this.port);
-        await().atMost(Duration.ofSeconds(10))
-            .ignoreExceptions()
-            .until(() -> "UP".equals(this.http.getJson("/actuator/health/logbuf/audit").get("status").asString()));
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(this.http::auditUp);
     }
 
     @AfterEach

@@ -56,6 +56,11 @@ final class SampleHttp {
         return json(get(path));
     }
 
+    /** Whether {@code /actuator/health/logbuf/audit} says {@code UP}. */
+    boolean auditUp() throws IOException, InterruptedException {
+        return "UP".equals(getJson("/actuator/health/logbuf/audit").get("status").asString());
+    }
+
     static JsonNode json(HttpResponse<String> response) {
         return JSON.readTree(response.body());
     }

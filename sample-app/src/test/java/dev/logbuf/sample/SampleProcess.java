@@ -90,7 +90,7 @@ final class SampleProcess {
                     }
                     throw new AssertionError("the sample ended with " + this.process.exitValue() + ":\n" + tail);
                 }
-                return "UP".equals(http.getJson("/actuator/health/logbuf/audit").get("status").asString());
+                return http.auditUp();
             });
     }
 
